@@ -1,0 +1,119 @@
+"""Callbacks that write what a GAN is doing while it trains."""
+
+import json
+import os
+
+import keras
+import numpy as np
+
+from keras_gans.core.io import atomic_path
+from keras_gans.images import save_grid
+
+
+class SampleGrid(keras.callbacks.Callback):
+    """Writes a PNG grid of samples from fixed latents while training.
+
+    The latents are drawn once from `seed`, so successive grids show how the
+    same points of latent space evolve.
+
+    Args:
+        directory: folder for the PNG files (`epoch_001.png`, `step_000500.png`).
+        num_samples: images per grid.
+        seed: seed of the fixed latents.
+        every_n_epochs: write a grid at the end of every n-th epoch
+            (0 disables).
+        every_n_steps: also write one every n training batches (0 disables).
+
+    Example:
+
+    ```python
+    gan.fit(ds, epochs=5, callbacks=[keras_gans.callbacks.SampleGrid("runs/dcgan")])
+    ```
+    """
+
+    def __init__(self, directory, num_samples=64, seed=0, every_n_epochs=1, every_n_steps=0):
+        super().__init__()
+        self.directory = os.fspath(directory)
+        self.num_samples = int(num_samples)
+        self.seed = seed
+        self.every_n_epochs = int(every_n_epochs)
+        self.every_n_steps = int(every_n_steps)
+        self.paths = []
+        self._latents = None
+        self._step = 0
+
+    def _write(self, name):
+        if self._latents is None:
+            self._latents = np.asarray(
+                keras.ops.convert_to_numpy(
+                    self.model.sample_latent(self.num_samples, seed=keras.random.SeedGenerator(self.seed))
+                )
+            )
+        images = self.model.generate(self.num_samples, latents=self._latents)
+        path = save_grid(images, os.path.join(self.directory, name))
+        self.paths.append(path)
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._step += 1
+        if self.every_n_steps and self._step % self.every_n_steps == 0:
+            self._write(f"step_{self._step:06d}.png")
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.every_n_epochs and (epoch + 1) % self.every_n_epochs == 0:
+            self._write(f"epoch_{epoch + 1:03d}.png")
+
+
+class LossHistory(keras.callbacks.Callback):
+    """Records the logged losses every batch and plots them at the end.
+
+    Writes `<directory>/losses.png` (one curve per logged value, per batch)
+    and `<directory>/losses.json` when training ends.
+
+    Args:
+        directory: output folder.
+        every_n_steps: record one point every n batches.
+
+    Example:
+
+    ```python
+    gan.fit(ds, epochs=5, callbacks=[keras_gans.callbacks.LossHistory("runs/dcgan")])
+    ```
+    """
+
+    def __init__(self, directory, every_n_steps=1):
+        super().__init__()
+        self.directory = os.fspath(directory)
+        self.every_n_steps = max(1, int(every_n_steps))
+        self.history = {}
+        self.steps = []
+        self._step = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._step += 1
+        if self._step % self.every_n_steps or not logs:
+            return
+        self.steps.append(self._step)
+        for key, value in logs.items():
+            self.history.setdefault(key, []).append(float(value))
+
+    def on_train_end(self, logs=None):
+        if not self.steps:
+            return
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(7, 4))
+        for key, values in sorted(self.history.items()):
+            ax.plot(self.steps[-len(values):], values, label=key)
+        ax.set_xlabel("training step")
+        ax.set_ylabel("running mean over the epoch")
+        ax.legend()
+        fig.tight_layout()
+        with atomic_path(os.path.join(self.directory, "losses.png")) as tmp:
+            fig.savefig(tmp, format="png", dpi=100)
+        plt.close(fig)
+        with atomic_path(os.path.join(self.directory, "losses.json")) as tmp:
+            with open(tmp, "w") as f:
+                json.dump({"steps": self.steps, **self.history}, f)

@@ -1,0 +1,461 @@
+"""`AdversarialModel`: the train-step skeleton every GAN variant shares."""
+
+import os
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_gans import losses as gan_losses
+from keras_gans.core import backend
+from keras_gans.core.io import atomic_path
+from keras_gans.core.optimizer_group import OptimizerGroup
+
+LATENT_DISTRIBUTIONS = ("normal", "uniform")
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class AdversarialModel(keras.Model):
+    """A generator and a discriminator trained against each other with `fit`.
+
+    Each `train_step` updates the discriminator `d_steps` times (each with
+    fresh noise, on the same real batch), then the generator once. Variants
+    override the objectives, never the step: `discriminator_loss(batch)` and
+    `generator_loss(batch)` each return a scalar or `(scalar, logs)`, where
+    `logs` holds extra values named in `metric_names`.
+
+    The discriminator tricks of Salimans et al. (2016) and Sønderby et al.
+    (2017) are options of every variant: one-sided label smoothing
+    (`label_smoothing`), instance noise on the discriminator's inputs
+    (`instance_noise`) and separate real/fake batches through BatchNorm
+    (`separate_batches`).
+
+    Args:
+        generator: a `keras.Model` mapping latents `(batch, latent_dim)` to
+            samples of shape `data_shape`.
+        discriminator: a `keras.Model` mapping samples to logits `(batch, 1)`.
+        latent_dim: size of the latent vector.
+        d_steps: discriminator updates per generator update (`n_critic`).
+        latent_distribution: `"normal"` (default) or `"uniform"` in [-1, 1].
+        label_smoothing: one-sided smoothing: real targets become
+            `1 - label_smoothing` in the cross-entropy losses.
+        instance_noise: standard deviation of Gaussian noise added to every
+            discriminator input during training (0 disables it).
+        separate_batches: if True, real and fake samples go through the
+            discriminator as separate batches, so BatchNorm never mixes them.
+        value_range: `(low, high)` the data must lie in, checked on the first
+            batch before training; `None` disables the check.
+        seed: seed of the model's `SeedGenerator` (latents, noise).
+
+    Example:
+
+    ```python
+    gan = keras_gans.models.DCGAN(latent_dim=100, image_shape=(28, 28, 1))
+    gan.compile(
+        d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+        g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+        loss="non_saturating",
+    )
+    gan.fit(keras_gans.datasets.load("fashion_mnist", batch_size=128), epochs=1)
+    images = gan.generate(16, seed=0)
+    ```
+    """
+
+    metric_names = ("d_loss", "g_loss")
+
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        latent_dim,
+        d_steps=1,
+        latent_distribution="normal",
+        label_smoothing=0.0,
+        instance_noise=0.0,
+        separate_batches=False,
+        value_range=(-1.0, 1.0),
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        if int(d_steps) < 1:
+            raise ValueError(f"`d_steps` must be at least 1, received {d_steps}.")
+        if latent_distribution not in LATENT_DISTRIBUTIONS:
+            raise ValueError(
+                f"`latent_distribution` must be one of {LATENT_DISTRIBUTIONS}, "
+                f"received {latent_distribution!r}."
+            )
+        if not 0.0 <= float(label_smoothing) < 1.0:
+            raise ValueError(
+                f"`label_smoothing` must be in [0, 1), received {label_smoothing}."
+            )
+        if float(instance_noise) < 0:
+            raise ValueError(
+                f"`instance_noise` must be >= 0, received {instance_noise}."
+            )
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent_dim = int(latent_dim)
+        self.d_steps = int(d_steps)
+        self.latent_distribution = latent_distribution
+        self.label_smoothing = float(label_smoothing)
+        self.instance_noise = float(instance_noise)
+        self.separate_batches = bool(separate_batches)
+        self.value_range = tuple(value_range) if value_range is not None else None
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed, name="seed_generator")
+        self.data_shape = tuple(generator.output_shape[1:])
+        self._trackers = [keras.metrics.Mean(name=n) for n in self.metric_names]
+        self.adversarial_loss = None
+        self.built = True
+
+    # ------------------------------------------------------------------ compile
+
+    def compile(
+        self,
+        d_optimizer="adam",
+        g_optimizer="adam",
+        loss="non_saturating",
+        **kwargs,
+    ):
+        """Configures the two optimizers and the adversarial loss.
+
+        Both optimizers are built here, on the variables of their own network,
+        so their state exists before the first (traced) step and survives
+        saving and the JAX trainer.
+
+        Args:
+            d_optimizer: optimizer (or name) for the discriminator.
+            g_optimizer: optimizer (or name) for the generator; a different
+                instance from `d_optimizer`.
+            loss: an adversarial loss name (see `keras_gans.losses.names()`)
+                or an `AdversarialLoss` object.
+            **kwargs: passed to `keras.Model.compile` (`jit_compile`,
+                `run_eagerly`, `steps_per_execution`).
+        """
+        for key in ("optimizer", "metrics", "loss_weights"):
+            if key in kwargs:
+                raise ValueError(
+                    f"`{key}` is not an argument of {type(self).__name__}.compile; "
+                    "pass `d_optimizer`, `g_optimizer` and `loss` instead."
+                )
+        d_optimizer = keras.optimizers.get(d_optimizer)
+        g_optimizer = keras.optimizers.get(g_optimizer)
+        group = OptimizerGroup(self.extra_optimizers([d_optimizer, g_optimizer]))
+        if isinstance(loss, str):
+            adversarial_loss = gan_losses.get(loss, real_label=1.0 - self.label_smoothing)
+        else:
+            adversarial_loss = gan_losses.get(loss)
+        super().compile(optimizer=group, **kwargs)
+        self.adversarial_loss = adversarial_loss
+        self.d_optimizer = d_optimizer
+        self.g_optimizer = g_optimizer
+        self.build_optimizers()
+        self._compile_arguments = dict(
+            d_optimizer=d_optimizer, g_optimizer=g_optimizer, loss=adversarial_loss, **kwargs
+        )
+
+    def extra_optimizers(self, optimizers):
+        """Hook for variants with more networks: returns all optimizers."""
+        return optimizers
+
+    def build_optimizers(self):
+        """Builds each optimizer on its network's variables (by object)."""
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(self.generator.trainable_variables)
+
+    def get_compile_config(self):
+        if not self.compiled:
+            return None
+        return {
+            key: keras.saving.serialize_keras_object(value)
+            for key, value in self._compile_arguments.items()
+        }
+
+    def compile_from_config(self, config):
+        self.compile(
+            **{key: keras.saving.deserialize_keras_object(value) for key, value in config.items()}
+        )
+
+    # ------------------------------------------------------------------ sampling
+
+    def sample_latent(self, batch_size, seed=None):
+        """Draws `(batch_size, latent_dim)` latents from the prior.
+
+        Args:
+            batch_size: number of latents.
+            seed: a `SeedGenerator` or int; defaults to the model's own
+                seed generator, whose state advances every call.
+        """
+        seed = self.seed_generator if seed is None else seed
+        shape = (batch_size, self.latent_dim)
+        if self.latent_distribution == "uniform":
+            return keras.random.uniform(shape, minval=-1.0, maxval=1.0, seed=seed)
+        return keras.random.normal(shape, seed=seed)
+
+    def generate(self, num_samples, seed=None, batch_size=256, latents=None):
+        """Generates samples with the generator in inference mode.
+
+        Args:
+            num_samples: how many samples.
+            seed: int for reproducible latents; `None` draws fresh ones.
+            batch_size: generator batch size.
+            latents: optional array of latents `(num_samples, latent_dim)`
+                to use instead of sampling.
+
+        Returns:
+            A NumPy array `(num_samples,) + data_shape`; images lie in [-1, 1].
+        """
+        if latents is None:
+            generator = keras.random.SeedGenerator(
+                seed if seed is not None else np.random.randint(2**31 - 1)
+            )
+            latents = self.sample_latent(int(num_samples), seed=generator)
+        latents = ops.convert_to_numpy(latents)
+        if latents.shape[1:] != (self.latent_dim,):
+            raise ValueError(
+                f"Expected latents of shape (n, {self.latent_dim}), "
+                f"received {latents.shape}."
+            )
+        outputs = [
+            ops.convert_to_numpy(
+                self.generator(latents[i : i + batch_size], training=False)
+            )
+            for i in range(0, len(latents), batch_size)
+        ]
+        return np.concatenate(outputs, axis=0)
+
+    def call(self, latents, training=False):
+        return self.generator(latents, training=training)
+
+    # ------------------------------------------------------------------ the step
+
+    @property
+    def metrics(self):
+        return list(self._trackers)
+
+    def unpack_batch(self, data):
+        """Turns what the dataset yields into a dict with `"real"` (and
+        `"labels"` when the dataset provides them)."""
+        if isinstance(data, dict):
+            return dict(data)
+        if isinstance(data, (tuple, list)):
+            batch = {"real": data[0]}
+            if len(data) > 1 and data[1] is not None:
+                batch["labels"] = data[1]
+            return batch
+        return {"real": data}
+
+    def discriminate(self, real, fake, training=True):
+        """Discriminator logits for a real and a fake batch.
+
+        Applies instance noise and the separate-batches option.
+        """
+        if training and self.instance_noise > 0:
+            real = real + self.instance_noise * keras.random.normal(
+                ops.shape(real), seed=self.seed_generator
+            )
+            fake = fake + self.instance_noise * keras.random.normal(
+                ops.shape(fake), seed=self.seed_generator
+            )
+        if self.separate_batches:
+            return (
+                self.discriminator(real, training=training),
+                self.discriminator(fake, training=training),
+            )
+        batch_size = ops.shape(real)[0]
+        logits = self.discriminator(ops.concatenate([real, fake], axis=0), training=training)
+        return logits[:batch_size], logits[batch_size:]
+
+    def discriminator_loss(self, batch, training=True):
+        """The discriminator's objective on one batch."""
+        real = batch["real"]
+        fake = self.generator(self.sample_latent(ops.shape(real)[0]), training=training)
+        real_logits, fake_logits = self.discriminate(real, fake, training=training)
+        return self.adversarial_loss.discriminator_loss(real_logits, fake_logits)
+
+    def generator_loss(self, batch, training=True):
+        """The generator's objective on one batch."""
+        fake = self.generator(self.sample_latent(ops.shape(batch["real"])[0]), training=training)
+        if training and self.instance_noise > 0:
+            fake = fake + self.instance_noise * keras.random.normal(
+                ops.shape(fake), seed=self.seed_generator
+            )
+        return self.adversarial_loss.generator_loss(
+            self.discriminator(fake, training=training)
+        )
+
+    def train_step(self, *args):
+        return backend.train_step(self, self._adversarial_train_step, *args)
+
+    def test_step(self, *args):
+        return backend.test_step(self, self._adversarial_test_step, *args)
+
+    def _adversarial_train_step(self, data):
+        batch = self.unpack_batch(data)
+        self.check_batch_shapes(batch)
+        logs = {}
+        for _ in range(self.d_steps):
+            logs["d_loss"], d_logs = backend.minimize(
+                lambda: _with_logs(self.discriminator_loss(batch)),
+                self.discriminator.trainable_variables,
+                self.d_optimizer,
+            )
+        logs.update(d_logs)
+        logs["g_loss"], g_logs = backend.minimize(
+            lambda: _with_logs(self.generator_loss(batch)),
+            self.generator.trainable_variables,
+            self.g_optimizer,
+        )
+        logs.update(g_logs)
+        return self._update_trackers(logs)
+
+    def _adversarial_test_step(self, data):
+        batch = self.unpack_batch(data)
+        self.check_batch_shapes(batch)
+        d_loss, logs = _with_logs(self.discriminator_loss(batch, training=False))
+        g_loss, g_logs = _with_logs(self.generator_loss(batch, training=False))
+        logs.update(g_logs, d_loss=d_loss, g_loss=g_loss)
+        return self._update_trackers(logs)
+
+    def _update_trackers(self, logs):
+        for tracker in self._trackers:
+            if tracker.name in logs:
+                tracker.update_state(logs[tracker.name])
+        return {tracker.name: tracker.result() for tracker in self._trackers}
+
+    # ------------------------------------------------------------------ input checks
+
+    def check_batch_shapes(self, batch):
+        """Fails at trace time when a batch does not match `data_shape`."""
+        real = batch["real"]
+        if tuple(real.shape[1:]) != self.data_shape:
+            raise ValueError(
+                f"{type(self).__name__} expects batches of shape "
+                f"(batch,) + {self.data_shape}; received {tuple(real.shape)}."
+            )
+
+    def check_sample(self, sample):
+        """Validates one batch (NumPy) before training: rank, shape, range."""
+        batch = self.unpack_batch(sample)
+        real = np.asarray(batch["real"])
+        expected = (None,) + self.data_shape
+        if real.ndim != len(expected):
+            raise ValueError(
+                f"{type(self).__name__} expects data of rank {len(expected)} "
+                f"with shape {expected}; received rank {real.ndim} with shape "
+                f"{real.shape}."
+            )
+        if real.shape[1:] != self.data_shape:
+            hint = ""
+            if real.shape[1:-1] == self.data_shape[:-1]:
+                hint = (
+                    f" (channels: expected {self.data_shape[-1]}, "
+                    f"received {real.shape[-1]})"
+                )
+            raise ValueError(
+                f"{type(self).__name__} expects data of shape {expected}; "
+                f"received {real.shape}{hint}."
+            )
+        if not np.issubdtype(real.dtype, np.floating):
+            raise ValueError(
+                f"Expected floating point data in {self.value_range}; received "
+                f"dtype {real.dtype}. Rescale, e.g. `x / 127.5 - 1`."
+            )
+        if self.value_range is not None:
+            low, high = self.value_range
+            tolerance = 1e-3 * (high - low)
+            lo, hi = float(real.min()), float(real.max())
+            if lo < low - tolerance or hi > high + tolerance:
+                raise ValueError(
+                    f"Expected data values in [{low}, {high}]; received values "
+                    f"in [{lo:.4g}, {hi:.4g}]. Images must be scaled to "
+                    "[-1, 1], e.g. `x / 127.5 - 1`."
+                )
+
+    def fit(self, x=None, y=None, *args, **kwargs):
+        """`keras.Model.fit`, after validating the first batch of `x`.
+
+        Bad data (wrong rank, shape, channels, dtype or value range) raises a
+        `ValueError` before any training step runs.
+        """
+        if self.adversarial_loss is None:
+            raise ValueError(
+                f"{type(self).__name__} must be compiled before `fit`: call "
+                "`compile(d_optimizer=..., g_optimizer=..., loss=...)`."
+            )
+        sample = _peek(x, y)
+        if sample is not None:
+            self.check_sample(sample)
+        return super().fit(x, y, *args, **kwargs)
+
+    # ------------------------------------------------------------------ saving
+
+    def save(self, filepath, *args, **kwargs):
+        """`keras.Model.save`, written to a temporary file and then renamed,
+        so that an interrupted save never leaves a broken file."""
+        with atomic_path(filepath) as tmp:
+            super().save(tmp, *args, **kwargs)
+
+    def save_weights(self, filepath, *args, **kwargs):
+        """`keras.Model.save_weights`, atomic like `save`."""
+        with atomic_path(filepath) as tmp:
+            super().save_weights(tmp, *args, **kwargs)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(self._options_config())
+        config.update(self.networks_config())
+        return config
+
+    def networks_config(self):
+        """How `from_config` rebuilds the networks. Variants that build their
+        own networks return their hyperparameters here instead."""
+        return {
+            "generator": keras.saving.serialize_keras_object(self.generator),
+            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
+        }
+
+    def _options_config(self):
+        return {
+            "latent_dim": self.latent_dim,
+            "d_steps": self.d_steps,
+            "latent_distribution": self.latent_distribution,
+            "label_smoothing": self.label_smoothing,
+            "instance_noise": self.instance_noise,
+            "separate_batches": self.separate_batches,
+            "value_range": self.value_range,
+            "seed": self.seed,
+        }
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        for key in ("generator", "discriminator"):
+            if isinstance(config.get(key), dict):
+                config[key] = keras.saving.deserialize_keras_object(
+                    config[key], custom_objects=custom_objects
+                )
+        return cls(**config)
+
+
+def _with_logs(result):
+    if isinstance(result, tuple):
+        loss, logs = result
+        return loss, dict(logs)
+    return result, {}
+
+
+def _peek(x, y):
+    """Returns the first batch of `x` as NumPy, or None if it can't be peeked
+    without consuming it (Python generators, PyDataset)."""
+    if x is None:
+        return None
+    if isinstance(x, np.ndarray):
+        return x[:64] if y is None else (x[:64], np.asarray(y)[:64])
+    if hasattr(x, "take") and hasattr(x, "element_spec"):  # a tf.data.Dataset
+        for element in x.take(1):
+            return keras.tree.map_structure(np.asarray, element)
+    if hasattr(x, "shape") and hasattr(x, "dtype"):
+        return np.asarray(x[:64])
+    return None

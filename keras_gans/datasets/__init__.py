@@ -1,0 +1,132 @@
+"""Datasets as `tf.data` pipelines that feed `fit` on every backend.
+
+Example:
+
+```python
+ds = keras_gans.datasets.load("fashion_mnist", batch_size=128)
+ds = keras_gans.datasets.load("fashion_mnist", split="test", with_labels=True)
+ds = keras_gans.datasets.load("ring8", batch_size=256)   # 2-D toy mixture
+ds = keras_gans.datasets.load("mnist")                   # any TFDS image dataset
+```
+"""
+
+import numpy as np
+
+from keras_gans.datasets import fashion_mnist, toy
+from keras_gans.datasets.fashion_mnist import CLASS_NAMES as FASHION_MNIST_CLASSES
+
+TOY_DATASETS = {
+    "ring8": lambda n, seed: toy.ring_of_gaussians(n, seed=seed),
+    "grid25": lambda n, seed: toy.grid_of_gaussians(n, seed=seed),
+}
+
+
+def to_unit_range(images):
+    """uint8 `[0, 255]` images -> float32 `[-1, 1]` with a channel axis."""
+    images = np.asarray(images, dtype="float32") / 127.5 - 1.0
+    return images[..., None] if images.ndim == 3 else images
+
+
+def from_arrays(
+    images,
+    labels=None,
+    batch_size=128,
+    shuffle=True,
+    seed=None,
+    drop_remainder=True,
+):
+    """A shuffled, batched, prefetched pipeline from in-memory arrays.
+
+    Full batches only by default: a constant batch shape keeps compiled
+    train steps from being traced again for a short last batch.
+    """
+    import tensorflow as tf
+
+    arrays = images if labels is None else (images, np.asarray(labels, "int32"))
+    ds = tf.data.Dataset.from_tensor_slices(arrays)
+    if shuffle:
+        ds = ds.shuffle(min(len(images), 60_000), seed=seed, reshuffle_each_iteration=True)
+    return ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
+
+
+def load(
+    name="fashion_mnist",
+    split="train",
+    batch_size=128,
+    with_labels=False,
+    shuffle=True,
+    seed=None,
+    limit=None,
+    classes=None,
+    data_dir=None,
+    download=True,
+    num_samples=50_000,
+):
+    """Loads a dataset by name as a batched `tf.data.Dataset`.
+
+    Images are float32 in [-1, 1], channels last.
+
+    Args:
+        name: `"fashion_mnist"` (offline from Debian's package), `"ring8"` or
+            `"grid25"` (2-D toy mixtures), or any TFDS dataset with an
+            `"image"` feature (e.g. `"mnist"`, `"cifar10"`).
+        split: `"train"` or `"test"` (any TFDS split for TFDS datasets).
+        batch_size: batch size.
+        with_labels: yield `(images, labels)` instead of `images`.
+        shuffle: shuffle every epoch.
+        seed: shuffle / toy sampling seed.
+        limit: keep only the first `limit` examples.
+        classes: keep only these labels (a list of ints).
+        data_dir: TFDS data folder.
+        download: let TFDS download when nothing local is found.
+        num_samples: size of a toy dataset.
+
+    Raises:
+        FileNotFoundError: Fashion-MNIST not installed (the message says how).
+        ValueError: bad argument values.
+    """
+    if int(batch_size) < 1:
+        raise ValueError(f"`batch_size` must be >= 1; received {batch_size}.")
+    if name in TOY_DATASETS:
+        samples, labels = TOY_DATASETS[name](num_samples, seed)
+        return from_arrays(samples, labels if with_labels else None, batch_size, shuffle, seed)
+    if name == "fashion_mnist":
+        images, labels = fashion_mnist.load_arrays(split, download=download, data_dir=data_dir)
+    else:
+        images, labels = _tfds_arrays(name, split, data_dir, download)
+    images, labels = select(images, labels, classes=classes, limit=limit)
+    return from_arrays(
+        to_unit_range(images), labels if with_labels else None, batch_size, shuffle, seed
+    )
+
+
+def select(images, labels, classes=None, limit=None):
+    """Keeps examples of `classes` (if given), then the first `limit`."""
+    if classes is not None:
+        keep = np.isin(labels, np.asarray(classes))
+        if not keep.any():
+            raise ValueError(f"No examples with labels {list(classes)}.")
+        images, labels = images[keep], labels[keep]
+    if limit is not None:
+        images, labels = images[: int(limit)], labels[: int(limit)]
+    return images, labels
+
+
+def _tfds_arrays(name, split, data_dir, download):
+    import tensorflow_datasets as tfds
+
+    try:
+        data = tfds.load(name, split=split, batch_size=-1, data_dir=data_dir, download=download)
+    except Exception as error:
+        raise ValueError(
+            f"Could not load TFDS dataset {name!r} (split {split!r}): {error}"
+        ) from error
+    data = tfds.as_numpy(data)
+    if "image" not in data:
+        raise ValueError(
+            f"TFDS dataset {name!r} has no 'image' feature; features: {sorted(data)}."
+        )
+    labels = data.get("label")
+    if labels is None:
+        labels = np.zeros(len(data["image"]), "int64")
+    return data["image"], labels

@@ -1,0 +1,3 @@
+"""Sample-quality metrics."""
+
+from keras_gans.metrics.mode_coverage import mode_coverage

@@ -1,0 +1,5 @@
+"""GAN variants, one per file, all `AdversarialModel` subclasses."""
+
+from keras_gans.core.adversarial import AdversarialModel
+from keras_gans.models.dcgan import DCGAN
+from keras_gans.models.gan import GAN
