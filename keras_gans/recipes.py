@@ -1,0 +1,71 @@
+"""Default training recipes: how `keras-gans train VARIANT` builds, compiles
+and feeds each variant. One entry per variant; presets record the recipe and
+the exact command that trained them."""
+
+import difflib
+
+import keras
+
+from keras_gans import models
+
+
+def _adam(learning_rate, beta_1=0.5):
+    return keras.optimizers.Adam(learning_rate, beta_1=beta_1)
+
+
+RECIPES = {
+    "gan": {
+        "model": models.GAN,
+        "model_args": {"latent_dim": 64},
+        "d_optimizer": lambda: _adam(2e-4),
+        "g_optimizer": lambda: _adam(2e-4),
+        "loss": "non_saturating",
+        "batch_size": 128,
+    },
+    "dcgan": {
+        "model": models.DCGAN,
+        "model_args": {"latent_dim": 100},
+        "d_optimizer": lambda: _adam(2e-4),
+        "g_optimizer": lambda: _adam(2e-4),
+        "loss": "non_saturating",
+        "batch_size": 128,
+    },
+}
+
+
+def get(variant):
+    """Returns the recipe dict of a variant name, or raises a `ValueError`
+    listing the known names (closest first)."""
+    key = variant.lower().replace("-", "_")
+    if key not in RECIPES:
+        close = difflib.get_close_matches(key, list(RECIPES), n=3, cutoff=0.3)
+        raise ValueError(
+            f"Unknown variant {variant!r}. Known variants: {sorted(RECIPES)}"
+            + (f"; did you mean {close[0]!r}?" if close else ".")
+        )
+    return RECIPES[key]
+
+
+def build(variant, image_shape=(28, 28, 1), seed=None, **overrides):
+    """Builds and compiles a variant with its recipe's defaults.
+
+    Args:
+        variant: a name in `RECIPES`.
+        image_shape: the data's sample shape.
+        seed: the model's seed.
+        **overrides: constructor arguments replacing the recipe's.
+    """
+    recipe = get(variant)
+    args = dict(recipe["model_args"], seed=seed, **overrides)
+    cls = recipe["model"]
+    if cls is models.GAN:
+        args.setdefault("data_shape", image_shape)
+    else:
+        args.setdefault("image_shape", image_shape)
+    model = cls(**args)
+    model.compile(
+        d_optimizer=recipe["d_optimizer"](),
+        g_optimizer=recipe["g_optimizer"](),
+        loss=recipe["loss"],
+    )
+    return model

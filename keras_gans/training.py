@@ -1,0 +1,123 @@
+"""`train`: the training command behind `keras-gans train`.
+
+A run folder holds everything a run produces:
+
+```
+OUT/
+  samples/epoch_001.png ...  fixed-seed sample grids
+  losses.png, losses.json    loss curves
+  metrics.csv                per-epoch logs
+  checkpoint.keras           the latest full model (weights + both optimizers)
+  run.json                   the command's arguments
+```
+
+Running the same command again with `--resume` continues from
+`checkpoint.keras` at the next epoch.
+"""
+
+import json
+import os
+
+import keras
+
+from keras_gans import callbacks as gan_callbacks
+from keras_gans import datasets, recipes
+from keras_gans.core.io import atomic_path
+
+CHECKPOINT = "checkpoint.keras"
+
+
+class _EpochCheckpoint(keras.callbacks.Callback):
+    """Saves the full model (atomically) and the finished epoch count."""
+
+    def __init__(self, directory):
+        super().__init__()
+        self.directory = directory
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.model.save(os.path.join(self.directory, CHECKPOINT))
+        _write_json(os.path.join(self.directory, "progress.json"), {"epochs_done": epoch + 1})
+
+
+def _write_json(path, data):
+    with atomic_path(path) as tmp:
+        with open(tmp, "w") as f:
+            json.dump(data, f, indent=2)
+
+
+def train(
+    variant,
+    out,
+    dataset="fashion_mnist",
+    epochs=5,
+    batch_size=None,
+    steps_per_epoch=None,
+    limit=None,
+    seed=0,
+    resume=False,
+    verbose=1,
+    extra_callbacks=(),
+):
+    """Trains a variant with its recipe and writes a run folder.
+
+    Args:
+        variant: a recipe name (`keras_gans.recipes.RECIPES`).
+        out: run folder.
+        dataset: a `keras_gans.datasets.load` name.
+        epochs: total epochs (with `resume`, including those already done).
+        batch_size: defaults to the recipe's.
+        steps_per_epoch: cap the steps of each epoch.
+        limit: use only the first `limit` training examples.
+        seed: model and shuffling seed.
+        resume: continue from `OUT/checkpoint.keras` if present.
+        verbose: Keras progress bar setting.
+        extra_callbacks: more callbacks.
+
+    Returns:
+        The trained model.
+    """
+    recipe = recipes.get(variant)
+    os.makedirs(out, exist_ok=True)
+    batch_size = batch_size or recipe["batch_size"]
+    data = datasets.load(dataset, batch_size=batch_size, limit=limit, seed=seed)
+    checkpoint = os.path.join(out, CHECKPOINT)
+    progress = os.path.join(out, "progress.json")
+    initial_epoch = 0
+    if resume and os.path.exists(checkpoint):
+        model = keras.models.load_model(checkpoint)
+        with open(progress) as f:
+            initial_epoch = json.load(f)["epochs_done"]
+    else:
+        image_shape = tuple(data.element_spec.shape[1:])
+        model = recipes.build(variant, image_shape=image_shape, seed=seed)
+    _write_json(
+        os.path.join(out, "run.json"),
+        {
+            "variant": variant,
+            "dataset": dataset,
+            "epochs": epochs,
+            "batch_size": batch_size,
+            "steps_per_epoch": steps_per_epoch,
+            "limit": limit,
+            "seed": seed,
+            "backend": keras.backend.backend(),
+            "keras_version": keras.__version__,
+        },
+    )
+    callbacks = [
+        gan_callbacks.SampleGrid(os.path.join(out, "samples")),
+        gan_callbacks.LossHistory(out, every_n_steps=10),
+        keras.callbacks.CSVLogger(os.path.join(out, "metrics.csv"), append=initial_epoch > 0),
+        _EpochCheckpoint(out),
+        *extra_callbacks,
+    ]
+    if initial_epoch < epochs:
+        model.fit(
+            data,
+            epochs=epochs,
+            initial_epoch=initial_epoch,
+            steps_per_epoch=steps_per_epoch,
+            callbacks=callbacks,
+            verbose=verbose,
+        )
+    return model
