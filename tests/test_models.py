@@ -1,0 +1,82 @@
+"""GAN and DCGAN train on real data and with every loss and trick."""
+
+import numpy as np
+import pytest
+from conftest import adam, small_dcgan
+
+from keras_gans import datasets, losses
+from keras_gans.models import DCGAN, GAN
+
+
+def test_dcgan_fits_real_fashion_mnist(fashion_slice):
+    images, _ = fashion_slice
+    gan = small_dcgan()
+    gan.compile(d_optimizer=adam(1e-3), g_optimizer=adam(1e-3))
+    before = gan.generate(256, seed=0)
+    history = gan.fit(datasets.from_arrays(images, batch_size=64, seed=0), epochs=3, verbose=0).history
+    after = gan.generate(256, seed=0)
+    assert np.isfinite(history["d_loss"]).all() and np.isfinite(history["g_loss"]).all()
+    assert after.min() >= -1 and after.max() <= 1
+    # The average sample takes the silhouette of the average garment.
+    real_mean = images.mean(axis=0).ravel()
+    silhouette = lambda x: np.corrcoef(x.mean(axis=0).ravel(), real_mean)[0, 1]  # noqa: E731
+    assert silhouette(after) > 0.6
+    assert silhouette(after) > silhouette(before) + 0.3
+
+
+@pytest.mark.parametrize("loss", losses.names())
+def test_gan_trains_with_every_loss(loss):
+    gan = GAN(latent_dim=8, data_shape=(2,), generator_units=(32,), discriminator_units=(32,),
+              output_activation=None, seed=0)
+    gan.compile(d_optimizer=adam(1e-3), g_optimizer=adam(1e-3), loss=loss)
+    data = np.random.default_rng(0).normal(2.0, 0.1, size=(512, 2)).astype("float32")
+    before = gan.generate(256, seed=0).mean(axis=0)
+    gan.fit(data, batch_size=64, epochs=40, verbose=0)
+    after = gan.generate(256, seed=0).mean(axis=0)
+    # The samples' mean moves towards the data's mean, (2, 2).
+    assert np.linalg.norm(after - 2.0) < 0.7 * np.linalg.norm(before - 2.0), (loss, before, after)
+
+
+@pytest.mark.parametrize(
+    "tricks",
+    [
+        {"label_smoothing": 0.1},
+        {"instance_noise": 0.1},
+        {"separate_batches": True},
+        {"latent_distribution": "uniform"},
+        {"upsampling": "transpose"},
+        {"upsampling": "bilinear", "dropout": 0.3},
+    ],
+)
+def test_dcgan_tricks_train(tricks, fashion_slice):
+    gan = small_dcgan(**tricks)
+    gan.compile(d_optimizer=adam(), g_optimizer=adam())
+    history = gan.fit(fashion_slice[0][:128], batch_size=32, epochs=1, verbose=0).history
+    assert np.isfinite(history["d_loss"]).all()
+    if "label_smoothing" in tricks:
+        assert gan.adversarial_loss.real_label == pytest.approx(0.9)
+    if "latent_distribution" in tricks:
+        z = np.asarray(gan.sample_latent(1000, seed=1))
+        assert z.min() >= -1 and z.max() <= 1
+
+
+def test_separate_batches_never_mix_real_and_fake():
+    calls = []
+    gan = small_dcgan(separate_batches=True)
+    original = gan.discriminator.call
+
+    def spy(inputs, *args, **kwargs):
+        calls.append(inputs.shape[0])
+        return original(inputs, *args, **kwargs)
+
+    gan.discriminator.call = spy
+    real = np.zeros((6, 28, 28, 1), "float32")
+    gan.discriminate(real, real)
+    assert calls == [6, 6]
+
+
+def test_dcgan_default_architecture_sizes():
+    gan = DCGAN(image_shape=(32, 32, 3), generator_filters=(64, 32, 16, 8))
+    assert gan.generator.output_shape == (None, 32, 32, 3)
+    assert gan.discriminator.output_shape == (None, 1)
+    assert gan.generate(2, seed=0).shape == (2, 32, 32, 3)
