@@ -71,7 +71,7 @@ class LossHistory(keras.callbacks.Callback):
 
     Args:
         directory: output folder.
-        every_n_steps: record one point every n batches.
+        every_n_steps: record one point every n batches (from the first).
 
     Example:
 
@@ -90,7 +90,7 @@ class LossHistory(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         self._step += 1
-        if self._step % self.every_n_steps or not logs:
+        if (self._step - 1) % self.every_n_steps or not logs:
             return
         self.steps.append(self._step)
         for key, value in logs.items():

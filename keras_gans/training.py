@@ -119,5 +119,6 @@ def train(
             steps_per_epoch=steps_per_epoch,
             callbacks=callbacks,
             verbose=verbose,
+            shuffle=False,  # the pipeline shuffles
         )
     return model

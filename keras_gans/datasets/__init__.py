@@ -116,12 +116,15 @@ def _tfds_arrays(name, split, data_dir, download):
     import tensorflow_datasets as tfds
 
     try:
-        data = tfds.load(name, split=split, batch_size=-1, data_dir=data_dir, download=download)
+        ds = tfds.load(name, split=split, data_dir=data_dir, download=download)
     except Exception as error:
         raise ValueError(
             f"Could not load TFDS dataset {name!r} (split {split!r}): {error}"
         ) from error
-    data = tfds.as_numpy(data)
+    # Batched reads, concatenated (batch_size=-1 aborts on generator-backed
+    # datasets such as TFDS' mock data).
+    parts = list(tfds.as_numpy(ds.batch(4096)))
+    data = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
     if "image" not in data:
         raise ValueError(
             f"TFDS dataset {name!r} has no 'image' feature; features: {sorted(data)}."

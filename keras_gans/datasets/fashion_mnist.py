@@ -88,7 +88,8 @@ def load_arrays(split="train", dirs=None, download=True, data_dir=None):
 def _load_with_tfds(split, data_dir):
     import tensorflow_datasets as tfds
 
-    images, labels = tfds.as_numpy(
-        tfds.load("fashion_mnist", split=split, batch_size=-1, as_supervised=True, data_dir=data_dir)
-    )
+    ds = tfds.load("fashion_mnist", split=split, as_supervised=True, data_dir=data_dir)
+    parts = list(tfds.as_numpy(ds.batch(10_000)))
+    images = np.concatenate([p[0] for p in parts])
+    labels = np.concatenate([p[1] for p in parts])
     return images[..., 0], labels.astype("int64")
