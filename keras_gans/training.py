@@ -122,3 +122,41 @@ def train(
             shuffle=False,  # the pipeline shuffles
         )
     return model
+
+
+def train_classifier(out, epochs=8, batch_size=128, seed=0, limit=None, verbose=1):
+    """Trains the Fashion-MNIST evaluator (`keras_gans.metrics.build_classifier`).
+
+    Writes `OUT/classifier.keras` and `OUT/metrics.json` (test accuracy).
+
+    Returns:
+        `(model, test_accuracy)`.
+    """
+    from keras_gans.metrics import build_classifier
+
+    os.makedirs(out, exist_ok=True)
+    keras.utils.set_random_seed(seed)
+    train_images, train_labels = datasets.fashion_mnist.load_arrays("train")
+    test_images, test_labels = datasets.fashion_mnist.load_arrays("test")
+    train_images, train_labels = datasets.select(train_images, train_labels, limit=limit)
+    model = build_classifier()
+    steps = epochs * (len(train_images) // batch_size)
+    model.compile(
+        optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(1e-3, steps)),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    model.fit(
+        datasets.from_arrays(datasets.to_unit_range(train_images), train_labels, batch_size, seed=seed),
+        epochs=epochs,
+        verbose=verbose,
+        shuffle=False,
+        callbacks=[keras.callbacks.CSVLogger(os.path.join(out, "metrics.csv"))],
+    )
+    _, accuracy = model.evaluate(
+        datasets.to_unit_range(test_images), test_labels, batch_size=500, verbose=0
+    )
+    with atomic_path(os.path.join(out, "classifier.keras")) as tmp:
+        model.save(tmp)
+    _write_json(os.path.join(out, "metrics.json"), {"test_accuracy": float(accuracy)})
+    return model, float(accuracy)

@@ -225,6 +225,48 @@ class AdversarialModel(keras.Model):
         ]
         return np.concatenate(outputs, axis=0)
 
+    def discriminator_features(self, samples, batch_size=256, layer="features"):
+        """The discriminator's penultimate features, for transfer learning.
+
+        Args:
+            samples: array of samples in the model's data range.
+            batch_size: inference batch size.
+            layer: the name of the discriminator layer to read.
+
+        Returns:
+            A NumPy array `(n, feature_dim)`.
+        """
+        samples = np.asarray(samples, dtype="float32")
+        self.check_sample(samples)
+        try:
+            output = self.discriminator.get_layer(layer).output
+        except ValueError as error:
+            raise ValueError(
+                f"The discriminator has no layer named {layer!r}; its layers are "
+                f"{[l.name for l in self.discriminator.layers]}."
+            ) from error
+        extractor = keras.Model(self.discriminator.inputs, output)
+        return extractor.predict(samples, batch_size=batch_size, verbose=0)
+
+    @classmethod
+    def from_preset(cls, name_or_path, **kwargs):
+        """Loads a zoo preset of this class by name, folder or URL.
+
+        Example:
+
+        ```python
+        gan = keras_gans.models.DCGAN.from_preset("dcgan_fashion_mnist")
+        ```
+        """
+        from keras_gans import zoo
+
+        model = zoo.load(name_or_path, **kwargs)
+        if not isinstance(model, cls):
+            raise ValueError(
+                f"Preset {name_or_path!r} holds a {type(model).__name__}, not a {cls.__name__}."
+            )
+        return model
+
     def call(self, latents, training=False):
         return self.generator(latents, training=training)
 

@@ -1,3 +1,11 @@
-"""Sample-quality metrics."""
+"""Sample-quality metrics.
 
+`fid`, `kid`, `precision_recall`, `density_coverage` and `inception_score`
+work on features / logits (NumPy); `Evaluator` computes them on images with
+the project's Fashion-MNIST classifier; `mode_coverage` scores 2-D toy samples.
+"""
+
+from keras_gans.metrics.distances import fid, frechet_distance, kid, polynomial_mmd2
+from keras_gans.metrics.evaluator import Evaluator, build_classifier, inception_score
 from keras_gans.metrics.mode_coverage import mode_coverage
+from keras_gans.metrics.neighbours import density_coverage, precision_recall
