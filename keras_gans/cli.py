@@ -19,7 +19,7 @@ def _train(args):
     if args.variant == "classifier":
         _, accuracy = training.train_classifier(
             args.out, epochs=args.epochs, batch_size=args.batch_size or 128,
-            seed=args.seed, limit=args.limit, verbose=verbose,
+            seed=args.seed, limit=args.limit, verbose=verbose, command=args.command_line,
         )
         print(f"Test accuracy {accuracy:.4f}; classifier written to {args.out}")
         return
@@ -34,6 +34,7 @@ def _train(args):
         seed=args.seed,
         resume=args.resume,
         verbose=verbose,
+        command=args.command_line,
     )
     print(f"Run written to {args.out}")
 
@@ -69,7 +70,9 @@ def build_parser():
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
+    args.command_line = " ".join(["keras-gans"] + argv)
     try:
         args.func(args)
     except (ValueError, FileNotFoundError) as error:

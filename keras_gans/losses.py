@@ -123,7 +123,8 @@ class MaxLikelihood(_CrossEntropyDiscriminator):
 
 @keras.saving.register_keras_serializable(package="keras_gans")
 class LeastSquares(AdversarialLoss):
-    """LSGAN (Mao et al., 2017) with targets a=0 (fake), b=c=real_label."""
+    """LSGAN (Mao et al., 2017): the discriminator's targets are 0 for fake and
+    `real_label` for real samples; the generator's target is 1."""
 
     name = "least_squares"
 

@@ -57,6 +57,7 @@ def train(
     resume=False,
     verbose=1,
     extra_callbacks=(),
+    command=None,
 ):
     """Trains a variant with its recipe and writes a run folder.
 
@@ -72,6 +73,7 @@ def train(
         resume: continue from `OUT/checkpoint.keras` if present.
         verbose: Keras progress bar setting.
         extra_callbacks: more callbacks.
+        command: the command line that started the run, recorded in run.json.
 
     Returns:
         The trained model.
@@ -93,6 +95,7 @@ def train(
     _write_json(
         os.path.join(out, "run.json"),
         {
+            "command": command,
             "variant": variant,
             "dataset": dataset,
             "epochs": epochs,
@@ -124,7 +127,7 @@ def train(
     return model
 
 
-def train_classifier(out, epochs=8, batch_size=128, seed=0, limit=None, verbose=1):
+def train_classifier(out, epochs=8, batch_size=128, seed=0, limit=None, verbose=1, command=None):
     """Trains the Fashion-MNIST evaluator (`keras_gans.metrics.build_classifier`).
 
     Writes `OUT/classifier.keras` and `OUT/metrics.json` (test accuracy).
@@ -158,5 +161,11 @@ def train_classifier(out, epochs=8, batch_size=128, seed=0, limit=None, verbose=
     )
     with atomic_path(os.path.join(out, "classifier.keras")) as tmp:
         model.save(tmp)
+    _write_json(
+        os.path.join(out, "run.json"),
+        {"command": command, "variant": "classifier", "dataset": "fashion_mnist", "epochs": epochs,
+         "batch_size": batch_size, "seed": seed, "backend": keras.backend.backend(),
+         "keras_version": keras.__version__},
+    )
     _write_json(os.path.join(out, "metrics.json"), {"test_accuracy": float(accuracy)})
     return model, float(accuracy)

@@ -36,9 +36,15 @@ class AdversarialModel(keras.Model):
         discriminator: a `keras.Model` mapping samples to logits `(batch, 1)`.
         latent_dim: size of the latent vector.
         d_steps: discriminator updates per generator update (`n_critic`).
+            The discriminator optimizer's `iterations` (and so any
+            learning-rate schedule it follows) advance `d_steps` times per
+            train step.
         latent_distribution: `"normal"` (default) or `"uniform"` in [-1, 1].
         label_smoothing: one-sided smoothing: real targets become
-            `1 - label_smoothing` in the cross-entropy losses.
+            `1 - label_smoothing` in the cross-entropy and least-squares
+            losses (hinge and Wasserstein have no targets). Applies when
+            `compile` gets a loss *name*; a loss object keeps its own
+            `real_label`.
         instance_noise: standard deviation of Gaussian noise added to every
             discriminator input during training (0 disables it).
         separate_batches: if True, real and fake samples go through the

@@ -64,6 +64,15 @@ class OptimizerGroup(keras.optimizers.Optimizer):
             "the member optimizer of the network they belong to."
         )
 
+    def finalize_variable_values(self, var_list):
+        # Keras calls this at the end of `fit` (e.g. to swap in EMA weights);
+        # each member finalizes the variables it was built on.
+        for optimizer in self.optimizers:
+            known = optimizer._trainable_variables_indices
+            optimizer.finalize_variable_values(
+                [v for v in var_list if optimizer._var_key(v) in known]
+            )
+
     def save_own_variables(self, store):
         # Members are saved as children of this object (and of the model).
         pass
