@@ -39,6 +39,68 @@ def _train(args):
     print(f"Run written to {args.out}")
 
 
+def _list(args):
+    from keras_gans import zoo
+
+    rows = zoo.list()
+    if not rows:
+        print("No presets installed.")
+        return
+    print(f"{'name':28s} {'class':10s} {'dataset':14s} {'MB':>6s}  metrics")
+    for row in rows:
+        metrics = ", ".join(f"{k}={v}" for k, v in row["metrics"].items() if k != "num_samples")
+        print(f"{row['name']:28s} {row['class']:10s} {row['dataset']:14s} {row['size_mb']:6.2f}  {metrics}")
+
+
+def _load_model(name_or_dir):
+    import os
+
+    import keras
+
+    from keras_gans import zoo
+    from keras_gans.training import CHECKPOINT
+
+    checkpoint = os.path.join(name_or_dir, CHECKPOINT)
+    if os.path.isdir(name_or_dir) and os.path.exists(checkpoint):
+        return keras.models.load_model(checkpoint)
+    return zoo.load(name_or_dir)
+
+
+def _sample(args):
+    from keras_gans.images import save_grid
+
+    model = _load_model(args.name)
+    if not hasattr(model, "generate"):
+        raise ValueError(f"{args.name!r} is not a generative model.")
+    save_grid(model.generate(args.n, seed=args.seed), args.out)
+    print(f"{args.n} samples written to {args.out}")
+
+
+def _evaluate(args):
+    import json
+
+    from keras_gans import metrics
+
+    model = _load_model(args.name)
+    if hasattr(model, "generate"):
+        scores = metrics.evaluate_generator(model, num_samples=args.n, seed=args.seed, verbose=1)
+    else:
+        images, labels = metrics.real_images("test")
+        scores = {"test_accuracy": metrics.Evaluator(model).accuracy(images, labels)}
+    if args.floor:
+        scores["fid_floor_train_vs_test"] = metrics.fid_floor()
+    print(json.dumps(scores, indent=2))
+
+
+def _export(args):
+    import json
+
+    from keras_gans import training
+
+    card = training.export_preset(args.run_dir, args.name, dest=args.dest, num_samples=args.n)
+    print(json.dumps(card["metrics"], indent=2))
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="keras-gans", description="Train and use GANs with Keras 3 (TensorFlow or JAX)."
@@ -66,6 +128,35 @@ def build_parser():
     train.add_argument("--out", required=True, help="run folder")
     train.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.keras")
     train.set_defaults(func=_train)
+
+    listing = commands.add_parser("list", help="list the zoo's presets and their measured metrics")
+    listing.set_defaults(func=_list)
+
+    sample = commands.add_parser("sample", help="write a grid of samples from a preset or run folder")
+    sample.add_argument("name", help="preset name, preset folder, or run folder")
+    sample.add_argument("--n", type=int, default=64, help="number of samples (default 64)")
+    sample.add_argument("--seed", type=int, default=0, help="latent seed (default 0)")
+    sample.add_argument("--out", default="samples.png", help="PNG path (default samples.png)")
+    sample.set_defaults(func=_sample)
+
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="measure FID, KID, precision/recall... (GANs) or accuracy (classifiers)",
+        description="Scores a preset or run folder against the Fashion-MNIST test set with "
+        "the fashion_mnist_classifier preset as feature extractor.",
+    )
+    evaluate.add_argument("name", help="preset name, preset folder, or run folder")
+    evaluate.add_argument("--n", type=int, default=10_000, help="generated samples (default 10000)")
+    evaluate.add_argument("--seed", type=int, default=0, help="latent seed")
+    evaluate.add_argument("--floor", action="store_true", help="also report FID(train, test)")
+    evaluate.set_defaults(func=_evaluate)
+
+    export = commands.add_parser("export", help="measure a run folder and write it as a zoo preset")
+    export.add_argument("run_dir", help="a folder written by `keras-gans train`")
+    export.add_argument("--name", required=True, help="preset name, e.g. dcgan_fashion_mnist")
+    export.add_argument("--dest", default=None, help="presets folder (default: the package's)")
+    export.add_argument("--n", type=int, default=10_000, help="samples for the metrics")
+    export.set_defaults(func=_export)
     return parser
 
 

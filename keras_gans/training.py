@@ -169,3 +169,93 @@ def train_classifier(out, epochs=8, batch_size=128, seed=0, limit=None, verbose=
     )
     _write_json(os.path.join(out, "metrics.json"), {"test_accuracy": float(accuracy)})
     return model, float(accuracy)
+
+
+def export_preset(run_dir, name, dest=None, num_samples=10_000, task=None, description="", verbose=1):
+    """Measures a finished run and writes it as a zoo preset.
+
+    GAN runs are scored with `keras_gans.metrics.evaluate_generator` on
+    `num_samples` samples against the Fashion-MNIST test set; classifier runs
+    with their test accuracy. The preset card records the run's exact
+    command, data, backend, epochs and date, and the measured metrics; a
+    sample grid (`samples.png`) and a human-readable `README.md` sit beside it.
+
+    Returns:
+        The preset card.
+    """
+    from keras_gans import zoo
+    from keras_gans.images import save_grid
+    from keras_gans.metrics import Evaluator, evaluate_generator
+
+    dest = dest or zoo.PRESETS_DIR
+    folder = os.path.join(dest, name)
+    with open(os.path.join(run_dir, "run.json")) as f:
+        run = json.load(f)
+    if run["variant"] == "classifier":
+        model = keras.models.load_model(os.path.join(run_dir, "classifier.keras"))
+        test_images, test_labels = datasets.fashion_mnist.load_arrays("test")
+        accuracy = Evaluator(model).accuracy(datasets.to_unit_range(test_images), test_labels)
+        metrics = {"test_accuracy": round(accuracy, 4)}
+        task = task or "classification (GAN evaluator)"
+    else:
+        model = keras.models.load_model(os.path.join(run_dir, CHECKPOINT))
+        scores = evaluate_generator(model, num_samples=num_samples, verbose=verbose)
+        metrics = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in scores.items()}
+        task = task or "unconditional image generation"
+    with open(os.path.join(run_dir, "progress.json" if run["variant"] != "classifier" else "run.json")) as f:
+        epochs_done = json.load(f).get("epochs_done", run.get("epochs"))
+    card = zoo.save_to_preset(
+        model,
+        folder,
+        metrics=metrics,
+        name=name,
+        task=task,
+        dataset=run["dataset"],
+        description=description,
+        recipe={
+            "variant": run["variant"],
+            "command": run.get("command"),
+            "epochs": epochs_done,
+            "batch_size": run.get("batch_size"),
+            "seed": run.get("seed"),
+            "backend": run.get("backend"),
+            "keras_version": run.get("keras_version"),
+        },
+        evaluation=(
+            "test accuracy on the 10,000 Fashion-MNIST test images"
+            if run["variant"] == "classifier"
+            else f"{num_samples} samples vs the 10,000 Fashion-MNIST test images, features "
+            "of the fashion_mnist_classifier preset (`keras-gans evaluate`)"
+        ),
+    )
+    if run["variant"] != "classifier":
+        save_grid(model.generate(64, seed=0), os.path.join(folder, "samples.png"))
+    _write_card_readme(folder, card)
+    return card
+
+
+def _write_card_readme(folder, card):
+    lines = [
+        f"# {card['name']}",
+        "",
+        f"{card['class_name']} — {card['task']} on {card['dataset']}.",
+        "",
+        "```python",
+        "import keras_gans as kg",
+        f"model = kg.zoo.load(\"{card['name']}\")",
+        "```",
+        "",
+        f"Trained with `{card['recipe']['command']}` ({card['recipe']['epochs']} epochs, "
+        f"{card['recipe']['backend']} backend, Keras {card['recipe']['keras_version']}, {card['date']}).",
+        "",
+        f"Metrics ({card['evaluation']}):",
+        "",
+        "| metric | value |",
+        "|---|---|",
+    ]
+    lines += [f"| {k} | {v} |" for k, v in card["metrics"].items()]
+    if os.path.exists(os.path.join(folder, "samples.png")):
+        lines += ["", "![samples (seed 0)](samples.png)"]
+    with atomic_path(os.path.join(folder, "README.md")) as tmp:
+        with open(tmp, "w") as f:
+            f.write("\n".join(lines) + "\n")

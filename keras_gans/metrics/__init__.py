@@ -6,6 +6,13 @@ the project's Fashion-MNIST classifier; `mode_coverage` scores 2-D toy samples.
 """
 
 from keras_gans.metrics.distances import fid, frechet_distance, kid, polynomial_mmd2
-from keras_gans.metrics.evaluator import Evaluator, build_classifier, inception_score
+from keras_gans.metrics.evaluator import (
+    Evaluator,
+    build_classifier,
+    evaluate_generator,
+    fid_floor,
+    inception_score,
+    real_images,
+)
 from keras_gans.metrics.mode_coverage import mode_coverage
 from keras_gans.metrics.neighbours import density_coverage, precision_recall

@@ -116,3 +116,51 @@ def inception_score(logits, splits=1):
         kl = (part * (np.log(part + 1e-12) - np.log(marginal + 1e-12))).sum(axis=1)
         scores.append(np.exp(kl.mean()))
     return float(np.mean(scores))
+
+
+def real_images(split="test", limit=None):
+    """Fashion-MNIST images in [-1, 1] (the reference set of the metrics)."""
+    from keras_gans import datasets
+
+    images, labels = datasets.fashion_mnist.load_arrays(split)
+    images, labels = datasets.select(images, labels, limit=limit)
+    return datasets.to_unit_range(images), labels
+
+
+def evaluate_generator(gan, num_samples=10_000, evaluator=None, real=None, seed=0, verbose=0):
+    """Generates `num_samples` images and scores them against `real`.
+
+    Args:
+        gan: an `AdversarialModel` producing Fashion-MNIST-shaped images.
+        num_samples: number of generated images.
+        evaluator: an `Evaluator` (default: the zoo's classifier).
+        real: reference images (default: the 10,000 Fashion-MNIST test images).
+        seed: latent seed.
+        verbose: show a progress bar while generating.
+
+    Returns:
+        dict with `fid`, `kid`, `precision`, `recall`, `density`, `coverage`,
+        `inception_score` and `num_samples`.
+    """
+    evaluator = evaluator or Evaluator()
+    real = real_images("test")[0] if real is None else real
+    batch = 1000
+    bar = keras.utils.Progbar(num_samples, unit_name="sample") if verbose else None
+    samples = []
+    for start in range(0, num_samples, batch):
+        n = min(batch, num_samples - start)
+        samples.append(gan.generate(n, seed=seed * 100_003 + start))
+        if bar:
+            bar.add(n)
+    scores = evaluator.evaluate_samples(np.concatenate(samples), real)
+    scores["num_samples"] = int(num_samples)
+    return scores
+
+
+def fid_floor(evaluator=None, num_samples=10_000):
+    """FID between real training and real test images: the best a generator
+    can hope for with this feature extractor and sample size."""
+    evaluator = evaluator or Evaluator()
+    train = real_images("train", limit=num_samples)[0]
+    test = real_images("test")[0]
+    return distances.fid(evaluator.features(train), evaluator.features(test))
