@@ -35,6 +35,9 @@ def _train(args):
         resume=args.resume,
         verbose=verbose,
         command=args.command_line,
+        from_preset=args.from_preset,
+        classes=args.classes,
+        freeze_discriminator=args.freeze_d,
     )
     print(f"Run written to {args.out}")
 
@@ -127,6 +130,12 @@ def build_parser():
     train.add_argument("--seed", type=int, default=0, help="model and shuffling seed")
     train.add_argument("--out", required=True, help="run folder")
     train.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.keras")
+    train.add_argument("--from-preset", default=None, help="fine-tune: start from this preset's weights")
+    train.add_argument("--classes", type=int, nargs="+", default=None, help="train only on these labels")
+    train.add_argument(
+        "--freeze-d", default=None, metavar="BLOCK",
+        help="Freeze-D: freeze the discriminator up to this block (e.g. block_1)",
+    )
     train.set_defaults(func=_train)
 
     listing = commands.add_parser("list", help="list the zoo's presets and their measured metrics")

@@ -62,7 +62,12 @@ def build(variant, image_shape=(28, 28, 1), seed=None, **overrides):
         args.setdefault("data_shape", image_shape)
     else:
         args.setdefault("image_shape", image_shape)
-    model = cls(**args)
+    return compile_with_recipe(cls(**args), variant)
+
+
+def compile_with_recipe(model, variant):
+    """Compiles `model` with the optimizers and loss of a variant's recipe."""
+    recipe = get(variant)
     model.compile(
         d_optimizer=recipe["d_optimizer"](),
         g_optimizer=recipe["g_optimizer"](),

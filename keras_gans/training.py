@@ -58,8 +58,15 @@ def train(
     verbose=1,
     extra_callbacks=(),
     command=None,
+    from_preset=None,
+    classes=None,
+    freeze_discriminator=None,
 ):
     """Trains a variant with its recipe and writes a run folder.
+
+    With `from_preset`, training starts from a zoo preset's weights: the
+    Keras way to fine-tune (optionally with the discriminator's first blocks
+    frozen, Freeze-D) on new data such as a subset of `classes`.
 
     Args:
         variant: a recipe name (`keras_gans.recipes.RECIPES`).
@@ -74,6 +81,10 @@ def train(
         verbose: Keras progress bar setting.
         extra_callbacks: more callbacks.
         command: the command line that started the run, recorded in run.json.
+        from_preset: start from this preset's weights (fine-tuning).
+        classes: train only on these labels.
+        freeze_discriminator: freeze the discriminator up to this block
+            (e.g. `"block_1"`) before compiling.
 
     Returns:
         The trained model.
@@ -81,7 +92,7 @@ def train(
     recipe = recipes.get(variant)
     os.makedirs(out, exist_ok=True)
     batch_size = batch_size or recipe["batch_size"]
-    data = datasets.load(dataset, batch_size=batch_size, limit=limit, seed=seed)
+    data = datasets.load(dataset, batch_size=batch_size, limit=limit, seed=seed, classes=classes)
     checkpoint = os.path.join(out, CHECKPOINT)
     progress = os.path.join(out, "progress.json")
     initial_epoch = 0
@@ -89,6 +100,13 @@ def train(
         model = keras.models.load_model(checkpoint)
         with open(progress) as f:
             initial_epoch = json.load(f)["epochs_done"]
+    elif from_preset:
+        from keras_gans import transfer, zoo
+
+        model = zoo.load(from_preset)
+        if freeze_discriminator:
+            transfer.freeze(model.discriminator, until=freeze_discriminator)
+        recipes.compile_with_recipe(model, variant)
     else:
         image_shape = tuple(data.element_spec.shape[1:])
         model = recipes.build(variant, image_shape=image_shape, seed=seed)
@@ -102,6 +120,9 @@ def train(
             "batch_size": batch_size,
             "steps_per_epoch": steps_per_epoch,
             "limit": limit,
+            "classes": classes,
+            "from_preset": from_preset,
+            "freeze_discriminator": freeze_discriminator,
             "seed": seed,
             "backend": keras.backend.backend(),
             "keras_version": keras.__version__,

@@ -155,12 +155,7 @@ def load(name_or_path, sha256=None, compile=False):  # noqa: A002
     if compile and hasattr(model, "adversarial_loss"):
         from keras_gans import recipes
 
-        recipe = recipes.get(card["recipe"]["variant"])
-        model.compile(
-            d_optimizer=recipe["d_optimizer"](),
-            g_optimizer=recipe["g_optimizer"](),
-            loss=recipe["loss"],
-        )
+        recipes.compile_with_recipe(model, card["recipe"]["variant"])
     return model
 
 
