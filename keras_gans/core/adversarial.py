@@ -199,7 +199,7 @@ class AdversarialModel(keras.Model):
             return keras.random.uniform(shape, minval=-1.0, maxval=1.0, seed=seed)
         return keras.random.normal(shape, seed=seed)
 
-    def generate(self, num_samples, seed=None, batch_size=256, latents=None):
+    def generate(self, num_samples, seed=None, batch_size=256, latents=None, labels=None):
         """Generates samples with the generator in inference mode.
 
         Args:
@@ -208,6 +208,7 @@ class AdversarialModel(keras.Model):
             batch_size: generator batch size.
             latents: optional array of latents `(num_samples, latent_dim)`
                 to use instead of sampling.
+            labels: class labels `(num_samples,)` for conditional variants.
 
         Returns:
             A NumPy array `(num_samples,) + data_shape`; images lie in [-1, 1].
@@ -223,13 +224,25 @@ class AdversarialModel(keras.Model):
                 f"Expected latents of shape (n, {self.latent_dim}), "
                 f"received {latents.shape}."
             )
-        outputs = [
-            ops.convert_to_numpy(
-                self.generator(latents[i : i + batch_size], training=False)
-            )
-            for i in range(0, len(latents), batch_size)
-        ]
+        labels = self.check_labels(labels, len(latents))
+        outputs = []
+        for i in range(0, len(latents), batch_size):
+            batch_labels = None if labels is None else labels[i : i + batch_size]
+            inputs = self.generator_inputs(latents[i : i + batch_size], batch_labels)
+            outputs.append(ops.convert_to_numpy(self.generator(inputs, training=False)))
         return np.concatenate(outputs, axis=0)
+
+    def generator_inputs(self, latents, labels=None):
+        """What the generator takes; conditional variants add the labels."""
+        return latents
+
+    def check_labels(self, labels, num_samples):
+        """Validates `labels` passed to `generate` (unconditional: none)."""
+        if labels is not None:
+            raise ValueError(
+                f"{type(self).__name__} is unconditional: `generate` takes no `labels`."
+            )
+        return None
 
     def discriminator_features(self, samples, batch_size=256, layer="features"):
         """The discriminator's penultimate features, for transfer learning.

@@ -4,57 +4,18 @@ import keras
 from keras import layers
 
 from keras_gans.core.adversarial import AdversarialModel
-
-UPSAMPLING_MODES = ("nearest", "bilinear", "transpose")
-
-
-def upsample_conv(x, filters, kernel_size, mode, name):
-    """A 2x upsampling convolution.
-
-    `"nearest"`/`"bilinear"`: `UpSampling2D` then `Conv2D` (no checkerboard
-    artifacts, and ~10x faster gradients than `Conv2DTranspose` under XLA on
-    CPU; see benchmarks/RESULTS.md). `"transpose"`: a strided
-    `Conv2DTranspose`, as in the DCGAN paper.
-    """
-    if mode == "transpose":
-        return layers.Conv2DTranspose(
-            filters, kernel_size, strides=2, padding="same", use_bias=False, name=f"{name}_conv"
-        )(x)
-    x = layers.UpSampling2D(2, interpolation=mode, name=f"{name}_upsample")(x)
-    return layers.Conv2D(filters, kernel_size, padding="same", use_bias=False, name=f"{name}_conv")(x)
+from keras_gans.layers.blocks import UPSAMPLING_MODES, discriminator_body, generator_body
 
 
 def build_dcgan_generator(latent_dim, image_shape, filters, kernel_size, upsampling):
-    """Dense projection to a small feature map, then `len(filters) - 1` 2x
-    upsampling blocks with BatchNorm and ReLU, and a tanh convolution."""
-    height, width, channels = image_shape
-    scale = 2 ** (len(filters) - 1)
     latents = keras.Input((latent_dim,), name="latents")
-    x = layers.Dense((height // scale) * (width // scale) * filters[0], use_bias=False, name="project")(latents)
-    x = layers.BatchNormalization(name="project_bn")(x)
-    x = layers.ReLU(name="project_act")(x)
-    x = layers.Reshape((height // scale, width // scale, filters[0]), name="reshape")(x)
-    for i, f in enumerate(filters[1:], start=1):
-        x = upsample_conv(x, f, kernel_size, upsampling, name=f"block_{i}")
-        x = layers.BatchNormalization(name=f"block_{i}_bn")(x)
-        x = layers.ReLU(name=f"block_{i}_act")(x)
-    outputs = layers.Conv2D(channels, kernel_size, padding="same", activation="tanh", name="image")(x)
-    return keras.Model(latents, outputs, name="generator")
+    images = generator_body(latents, image_shape, filters, kernel_size, upsampling)
+    return keras.Model(latents, images, name="generator")
 
 
 def build_dcgan_discriminator(image_shape, filters, kernel_size, dropout):
-    """Strided convolutions with LeakyReLU (BatchNorm after the first), then a
-    linear logit. Blocks are named `block_1`, `block_2`, ... for freezing."""
     images = keras.Input(image_shape, name="images")
-    x = images
-    for i, f in enumerate(filters, start=1):
-        x = layers.Conv2D(f, kernel_size, strides=2, padding="same", name=f"block_{i}_conv")(x)
-        if i > 1:
-            x = layers.BatchNormalization(name=f"block_{i}_bn")(x)
-        x = layers.LeakyReLU(0.2, name=f"block_{i}_act")(x)
-        if dropout:
-            x = layers.Dropout(dropout, name=f"block_{i}_dropout")(x)
-    features = layers.Flatten(name="features")(x)
+    features = discriminator_body(images, filters, kernel_size, dropout)
     logits = layers.Dense(1, name="logits")(features)
     return keras.Model(images, logits, name="discriminator")
 

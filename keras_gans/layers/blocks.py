@@ -1,0 +1,64 @@
+"""Convolutional bodies shared by the image variants.
+
+Each function takes a Keras tensor and returns one, so a variant can put
+its own inputs (labels, codes) in front and its own heads behind. Layers are
+named `block_<i>_<part>` so `keras_gans.transfer.freeze(..., until="block_2")`
+can address them.
+"""
+
+from keras import layers
+
+UPSAMPLING_MODES = ("nearest", "bilinear", "transpose")
+
+
+def upsample_conv(x, filters, kernel_size, mode, name):
+    """A 2x upsampling convolution.
+
+    `"nearest"`/`"bilinear"`: `UpSampling2D` then `Conv2D` (no checkerboard
+    artifacts, and faster than `Conv2DTranspose` under XLA on CPU; see
+    benchmarks/RESULTS.md). `"transpose"`: a strided `Conv2DTranspose`, as in
+    the DCGAN paper.
+    """
+    if mode == "transpose":
+        return layers.Conv2DTranspose(
+            filters, kernel_size, strides=2, padding="same", use_bias=False, name=f"{name}_conv"
+        )(x)
+    x = layers.UpSampling2D(2, interpolation=mode, name=f"{name}_upsample")(x)
+    return layers.Conv2D(filters, kernel_size, padding="same", use_bias=False, name=f"{name}_conv")(x)
+
+
+def generator_body(x, image_shape, filters, kernel_size, upsampling):
+    """Dense projection of `x` to a small feature map, then
+    `len(filters) - 1` 2x upsampling blocks with BatchNorm and ReLU, and a
+    tanh convolution to `image_shape`."""
+    height, width, channels = image_shape
+    scale = 2 ** (len(filters) - 1)
+    x = layers.Dense((height // scale) * (width // scale) * filters[0], use_bias=False, name="project")(x)
+    x = layers.BatchNormalization(name="project_bn")(x)
+    x = layers.ReLU(name="project_act")(x)
+    x = layers.Reshape((height // scale, width // scale, filters[0]), name="reshape")(x)
+    for i, f in enumerate(filters[1:], start=1):
+        x = upsample_conv(x, f, kernel_size, upsampling, name=f"block_{i}")
+        x = layers.BatchNormalization(name=f"block_{i}_bn")(x)
+        x = layers.ReLU(name=f"block_{i}_act")(x)
+    return layers.Conv2D(channels, kernel_size, padding="same", activation="tanh", name="image")(x)
+
+
+def discriminator_body(x, filters, kernel_size, dropout=0.0, normalization="batch"):
+    """Strided convolutions with LeakyReLU, normalized after the first
+    block, flattened into a layer named `features`.
+
+    Args:
+        normalization: `"batch"`, `"layer"` (for gradient-penalty critics,
+            where BatchNorm would couple the samples of a batch) or `None`.
+    """
+    for i, f in enumerate(filters, start=1):
+        x = layers.Conv2D(f, kernel_size, strides=2, padding="same", name=f"block_{i}_conv")(x)
+        if i > 1 and normalization == "batch":
+            x = layers.BatchNormalization(name=f"block_{i}_bn")(x)
+        elif i > 1 and normalization == "layer":
+            x = layers.LayerNormalization(name=f"block_{i}_ln")(x)
+        x = layers.LeakyReLU(0.2, name=f"block_{i}_act")(x)
+        if dropout:
+            x = layers.Dropout(dropout, name=f"block_{i}_dropout")(x)
+    return layers.Flatten(name="features")(x)

@@ -1,0 +1,110 @@
+"""The presets shipped in the package: they load offline by name, and they
+measure up (evaluator accuracy, recognisable samples, transfer learning)."""
+
+import json
+
+import keras
+import numpy as np
+import pytest
+
+import keras_gans as kg
+from keras_gans import cli, datasets, metrics, zoo
+
+SHIPPED = ("fashion_mnist_classifier", "dcgan_fashion_mnist", "gan_fashion_mnist")
+
+
+@pytest.fixture(scope="module")
+def evaluator():
+    return metrics.Evaluator()
+
+
+@pytest.fixture(scope="module")
+def test_set():
+    return metrics.real_images("test")
+
+
+def test_shipped_presets_are_listed_with_their_cards():
+    rows = {row["name"]: row for row in zoo.list()}
+    for name in SHIPPED:
+        assert name in rows, name
+        card = zoo.read_card(zoo.resolve(name))
+        assert card["recipe"]["command"].startswith("keras-gans train")
+        assert card["metrics"] and card["sha256"] and card["keras_version"]
+        assert rows[name]["size_mb"] < 20
+    for name in ("dcgan_fashion_mnist", "gan_fashion_mnist"):
+        assert {"fid", "kid", "precision", "recall"} <= set(rows[name]["metrics"])
+
+
+def test_evaluator_accuracy(evaluator, test_set):
+    images, labels = test_set
+    assert evaluator.accuracy(images, labels) >= 0.92
+
+
+@pytest.mark.parametrize("name", ["dcgan_fashion_mnist", "gan_fashion_mnist"])
+def test_preset_samples_look_like_clothing(name, evaluator, test_set):
+    gan = zoo.load(name)
+    samples = gan.generate(1000, seed=0)
+    assert samples.shape == (1000, 28, 28, 1) and samples.min() >= -1 and samples.max() <= 1
+    classes = np.bincount(evaluator.predict_classes(samples), minlength=10)
+    # Every garment class appears: no mode collapse.
+    assert (classes > 10).all(), classes
+    # Far closer to real clothing than an untrained generator of the same class.
+    real_features = evaluator.features(test_set[0][:2000])
+    trained = metrics.fid(real_features, evaluator.features(samples))
+    untrained = type(gan).from_config(gan.get_config()).generate(1000, seed=0)
+    assert trained < 0.25 * metrics.fid(real_features, evaluator.features(untrained))
+
+
+def test_discriminator_features_support_a_linear_classifier():
+    gan = kg.models.DCGAN.from_preset("dcgan_fashion_mnist")
+    images, labels = metrics.real_images("train", limit=3000)
+    features = gan.discriminator_features(images)
+    train_x, test_x = features[:2000], features[2000:]
+    train_y, test_y = labels[:2000], labels[2000:]
+    mean, std = train_x.mean(0), train_x.std(0) + 1e-6
+    train_x, test_x = (train_x - mean) / std, (test_x - mean) / std
+    # Ridge regression onto one-hot labels: a linear probe in closed form.
+    x = np.hstack([train_x, np.ones((len(train_x), 1))])
+    w = np.linalg.solve(x.T @ x + 10.0 * np.eye(x.shape[1]), x.T @ np.eye(10)[train_y])
+    predictions = (np.hstack([test_x, np.ones((len(test_x), 1))]) @ w).argmax(1)
+    # Chance is 10%.
+    assert (predictions == test_y).mean() > 0.6
+
+
+def test_fine_tuning_on_two_classes_improves_their_fid(evaluator, test_set):
+    images, labels = test_set
+    shoes = images[np.isin(labels, [5, 7])]
+    real_features = evaluator.features(shoes)
+    gan = zoo.load("dcgan_fashion_mnist")
+    before = metrics.fid(real_features, evaluator.features(gan.generate(1000, seed=0)))
+
+    kg.transfer.freeze(gan.discriminator, until="block_1")  # Freeze-D
+    gan.compile(
+        d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+        g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+    )
+    train = datasets.load("fashion_mnist", classes=[5, 7], batch_size=64, seed=0)
+    gan.fit(train, epochs=1, steps_per_epoch=120, verbose=0)
+    after = metrics.fid(real_features, evaluator.features(gan.generate(1000, seed=0)))
+    print(f"FID on sandals+sneakers: preset {before:.2f}, fine-tuned {after:.2f}")
+    assert after < 0.7 * before
+    shoe_share = np.isin(evaluator.predict_classes(gan.generate(500, seed=1)), [5, 7]).mean()
+    assert shoe_share > 0.8
+
+
+def test_cli_list_sample_evaluate(tmp_path, capsys):
+    assert cli.main(["list"]) == 0
+    listing = capsys.readouterr().out
+    assert all(name in listing for name in SHIPPED) and "fid=" in listing
+    out = str(tmp_path / "grid.png")
+    assert cli.main(["sample", "dcgan_fashion_mnist", "--n", "16", "--out", out]) == 0
+    import matplotlib.image
+
+    assert matplotlib.image.imread(out).shape[0] > 4 * 28
+    capsys.readouterr()
+    assert cli.main(["evaluate", "gan_fashion_mnist", "--n", "500"]) == 0
+    printed = capsys.readouterr().out
+    scores = json.loads(printed[printed.index("{"):])
+    assert {"fid", "kid", "precision", "recall", "density", "coverage", "inception_score"} <= set(scores)
+    assert cli.main(["evaluate", "nonexistent_preset"]) == 2
+    assert "Unknown preset" in capsys.readouterr().err
