@@ -244,19 +244,21 @@ class AdversarialModel(keras.Model):
             )
         return None
 
-    def discriminator_features(self, samples, batch_size=256, layer="features"):
+    def discriminator_features(self, samples, batch_size=256, layer="features", labels=None):
         """The discriminator's penultimate features, for transfer learning.
 
         Args:
             samples: array of samples in the model's data range.
             batch_size: inference batch size.
             layer: the name of the discriminator layer to read.
+            labels: the labels a conditional discriminator sees (default:
+                cycling through the classes).
 
         Returns:
             A NumPy array `(n, feature_dim)`.
         """
+        self.check_data(samples)
         samples = np.asarray(samples, dtype="float32")
-        self.check_sample(samples)
         try:
             output = self.discriminator.get_layer(layer).output
         except ValueError as error:
@@ -265,7 +267,9 @@ class AdversarialModel(keras.Model):
                 f"{[l.name for l in self.discriminator.layers]}."
             ) from error
         extractor = keras.Model(self.discriminator.inputs, output)
-        return extractor.predict(samples, batch_size=batch_size, verbose=0)
+        labels = self.check_labels(labels, len(samples))
+        inputs = self.discriminator_inputs(samples, labels)
+        return extractor.predict(inputs, batch_size=batch_size, verbose=0)
 
     @classmethod
     def from_preset(cls, name_or_path, **kwargs):
@@ -307,44 +311,67 @@ class AdversarialModel(keras.Model):
             return batch
         return {"real": data}
 
-    def discriminate(self, real, fake, training=True):
-        """Discriminator logits for a real and a fake batch.
+    def discriminator_inputs(self, samples, labels=None):
+        """What the discriminator takes; conditional variants add the labels."""
+        return samples
+
+    def sample_fake_labels(self, batch_size):
+        """Labels to condition fake samples on; None for unconditional models."""
+        return None
+
+    def add_instance_noise(self, samples, training=True):
+        """Adds the `instance_noise` trick's Gaussian noise while training."""
+        if not training or self.instance_noise <= 0:
+            return samples
+        return samples + self.instance_noise * keras.random.normal(
+            ops.shape(samples), seed=self.seed_generator
+        )
+
+    def generate_fake(self, batch_size, training=True):
+        """`(fake_samples, fake_labels)` from fresh latents (and labels)."""
+        labels = self.sample_fake_labels(batch_size)
+        inputs = self.generator_inputs(self.sample_latent(batch_size), labels)
+        return self.generator(inputs, training=training), labels
+
+    def discriminate(self, real, fake, training=True, real_labels=None, fake_labels=None):
+        """Discriminator outputs for a real and a fake batch.
 
         Applies instance noise and the separate-batches option.
         """
-        if training and self.instance_noise > 0:
-            real = real + self.instance_noise * keras.random.normal(
-                ops.shape(real), seed=self.seed_generator
-            )
-            fake = fake + self.instance_noise * keras.random.normal(
-                ops.shape(fake), seed=self.seed_generator
-            )
+        real = self.add_instance_noise(real, training)
+        fake = self.add_instance_noise(fake, training)
         if self.separate_batches:
             return (
-                self.discriminator(real, training=training),
-                self.discriminator(fake, training=training),
+                self.discriminator(self.discriminator_inputs(real, real_labels), training=training),
+                self.discriminator(self.discriminator_inputs(fake, fake_labels), training=training),
             )
         batch_size = ops.shape(real)[0]
-        logits = self.discriminator(ops.concatenate([real, fake], axis=0), training=training)
-        return logits[:batch_size], logits[batch_size:]
+        samples = ops.concatenate([real, fake], axis=0)
+        labels = None
+        if real_labels is not None and fake_labels is not None:
+            labels = ops.concatenate([real_labels, ops.cast(fake_labels, real_labels.dtype)], axis=0)
+        outputs = self.discriminator(self.discriminator_inputs(samples, labels), training=training)
+        return keras.tree.map_structure(
+            lambda x: x[:batch_size], outputs
+        ), keras.tree.map_structure(lambda x: x[batch_size:], outputs)
 
     def discriminator_loss(self, batch, training=True):
         """The discriminator's objective on one batch."""
         real = batch["real"]
-        fake = self.generator(self.sample_latent(ops.shape(real)[0]), training=training)
-        real_logits, fake_logits = self.discriminate(real, fake, training=training)
+        fake, fake_labels = self.generate_fake(ops.shape(real)[0], training)
+        real_logits, fake_logits = self.discriminate(
+            real, fake, training, batch.get("labels"), fake_labels
+        )
         return self.adversarial_loss.discriminator_loss(real_logits, fake_logits)
 
     def generator_loss(self, batch, training=True):
         """The generator's objective on one batch."""
-        fake = self.generator(self.sample_latent(ops.shape(batch["real"])[0]), training=training)
-        if training and self.instance_noise > 0:
-            fake = fake + self.instance_noise * keras.random.normal(
-                ops.shape(fake), seed=self.seed_generator
-            )
-        return self.adversarial_loss.generator_loss(
-            self.discriminator(fake, training=training)
+        fake, fake_labels = self.generate_fake(ops.shape(batch["real"])[0], training)
+        fake = self.add_instance_noise(fake, training)
+        fake_logits = self.discriminator(
+            self.discriminator_inputs(fake, fake_labels), training=training
         )
+        return self.adversarial_loss.generator_loss(fake_logits)
 
     def train_step(self, *args):
         return backend.train_step(self, self._adversarial_train_step, *args)
@@ -398,8 +425,11 @@ class AdversarialModel(keras.Model):
 
     def check_sample(self, sample):
         """Validates one batch (NumPy) before training: rank, shape, range."""
-        batch = self.unpack_batch(sample)
-        real = np.asarray(batch["real"])
+        self.check_data(self.unpack_batch(sample)["real"])
+
+    def check_data(self, real):
+        """Validates an array of samples: rank, shape, channels, dtype, range."""
+        real = np.asarray(real)
         expected = (None,) + self.data_shape
         if real.ndim != len(expected):
             raise ValueError(
