@@ -1,6 +1,7 @@
 """GAN variants, one per file, all `AdversarialModel` subclasses."""
 
 from keras_gans.core.adversarial import AdversarialModel
+from keras_gans.models.acgan import ACGAN
 from keras_gans.models.cgan import CGAN
 from keras_gans.models.dcgan import DCGAN
 from keras_gans.models.gan import GAN

@@ -59,22 +59,31 @@ class CGAN(AdversarialModel):
         self.upsampling = upsampling
         self.dropout = float(dropout)
 
+        super().__init__(
+            self.build_generator(latent_dim), self.build_discriminator(), latent_dim=latent_dim, **kwargs
+        )
+
+    def build_generator(self, latent_dim):
+        """Latent + label embedding -> the DCGAN generator body."""
         latents = keras.Input((latent_dim,), name="latents")
         labels = keras.Input((), dtype="int32", name="labels")
         x = layers.Concatenate(name="condition")(
             [latents, label_vector(labels, self.num_classes, self.embedding_dim, "label")]
         )
-        images = generator_body(x, self.image_shape, self.generator_filters, self.kernel_size, upsampling)
-        generator = keras.Model([latents, labels], images, name="generator")
+        images = generator_body(
+            x, self.image_shape, self.generator_filters, self.kernel_size, self.upsampling
+        )
+        return keras.Model([latents, labels], images, name="generator")
 
-        image_in = keras.Input(self.image_shape, name="images")
-        label_in = keras.Input((), dtype="int32", name="labels")
-        plane = label_plane(label_in, self.num_classes, *self.image_shape[:2], "label")
-        x = layers.Concatenate(name="condition")([image_in, plane])
+    def build_discriminator(self):
+        """Image + label plane channel -> the DCGAN discriminator body -> logit."""
+        images = keras.Input(self.image_shape, name="images")
+        labels = keras.Input((), dtype="int32", name="labels")
+        plane = label_plane(labels, self.num_classes, *self.image_shape[:2], "label")
+        x = layers.Concatenate(name="condition")([images, plane])
         features = discriminator_body(x, self.discriminator_filters, self.kernel_size, self.dropout)
         logits = layers.Dense(1, name="logits")(features)
-        discriminator = keras.Model([image_in, label_in], logits, name="discriminator")
-        super().__init__(generator, discriminator, latent_dim=latent_dim, **kwargs)
+        return keras.Model([images, labels], logits, name="discriminator")
 
     def generator_inputs(self, latents, labels=None):
         return [latents, labels]
