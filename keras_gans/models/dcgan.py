@@ -13,9 +13,9 @@ def build_dcgan_generator(latent_dim, image_shape, filters, kernel_size, upsampl
     return keras.Model(latents, images, name="generator")
 
 
-def build_dcgan_discriminator(image_shape, filters, kernel_size, dropout):
+def build_dcgan_discriminator(image_shape, filters, kernel_size, dropout, normalization="batch"):
     images = keras.Input(image_shape, name="images")
-    features = discriminator_body(images, filters, kernel_size, dropout)
+    features = discriminator_body(images, filters, kernel_size, dropout, normalization)
     logits = layers.Dense(1, name="logits")(features)
     return keras.Model(images, logits, name="discriminator")
 
@@ -42,6 +42,8 @@ class DCGAN(AdversarialModel):
         kernel_size: convolution kernel size.
         upsampling: `"nearest"` (default), `"bilinear"` or `"transpose"`.
         dropout: dropout after each discriminator block.
+        normalization: the discriminator's normalization, `"batch"`,
+            `"layer"` or `None`.
         **kwargs: `AdversarialModel` options.
 
     Example:
@@ -66,6 +68,7 @@ class DCGAN(AdversarialModel):
         kernel_size=3,
         upsampling="nearest",
         dropout=0.0,
+        normalization="batch",
         **kwargs,
     ):
         image_shape = tuple(int(d) for d in image_shape)
@@ -89,12 +92,13 @@ class DCGAN(AdversarialModel):
         self.kernel_size = int(kernel_size)
         self.upsampling = upsampling
         self.dropout = float(dropout)
+        self.normalization = normalization
         super().__init__(
             generator=build_dcgan_generator(
                 latent_dim, image_shape, self.generator_filters, self.kernel_size, upsampling
             ),
             discriminator=build_dcgan_discriminator(
-                image_shape, self.discriminator_filters, self.kernel_size, self.dropout
+                image_shape, self.discriminator_filters, self.kernel_size, self.dropout, normalization
             ),
             latent_dim=latent_dim,
             **kwargs,
@@ -108,4 +112,5 @@ class DCGAN(AdversarialModel):
             "kernel_size": self.kernel_size,
             "upsampling": self.upsampling,
             "dropout": self.dropout,
+            "normalization": self.normalization,
         }
