@@ -9,8 +9,8 @@ import keras
 from keras_gans import models
 
 
-def _adam(learning_rate, beta_1=0.5):
-    return keras.optimizers.Adam(learning_rate, beta_1=beta_1)
+def _adam(learning_rate, beta_1=0.5, beta_2=0.999):
+    return keras.optimizers.Adam(learning_rate, beta_1=beta_1, beta_2=beta_2)
 
 
 RECIPES = {
@@ -29,6 +29,32 @@ RECIPES = {
         "g_optimizer": lambda: _adam(2e-4),
         "loss": "non_saturating",
         "batch_size": 128,
+    },
+    "cgan": {
+        "model": models.CGAN,
+        "model_args": {"latent_dim": 100},
+        "d_optimizer": lambda: _adam(2e-4),
+        "g_optimizer": lambda: _adam(2e-4),
+        "loss": "non_saturating",
+        "batch_size": 128,
+        "with_labels": True,
+    },
+    "acgan": {
+        "model": models.ACGAN,
+        "model_args": {"latent_dim": 100},
+        "d_optimizer": lambda: _adam(2e-4),
+        "g_optimizer": lambda: _adam(2e-4),
+        "loss": "non_saturating",
+        "batch_size": 128,
+        "with_labels": True,
+    },
+    "wgan_gp": {
+        "model": models.WGANGP,
+        "model_args": {"latent_dim": 100},
+        "d_optimizer": lambda: _adam(1e-4, beta_1=0.0, beta_2=0.9),
+        "g_optimizer": lambda: _adam(1e-4, beta_1=0.0, beta_2=0.9),
+        "loss": "wasserstein",
+        "batch_size": 64,
     },
 }
 

@@ -92,7 +92,10 @@ def train(
     recipe = recipes.get(variant)
     os.makedirs(out, exist_ok=True)
     batch_size = batch_size or recipe["batch_size"]
-    data = datasets.load(dataset, batch_size=batch_size, limit=limit, seed=seed, classes=classes)
+    data = datasets.load(
+        dataset, batch_size=batch_size, limit=limit, seed=seed, classes=classes,
+        with_labels=recipe.get("with_labels", False),
+    )
     checkpoint = os.path.join(out, CHECKPOINT)
     progress = os.path.join(out, "progress.json")
     initial_epoch = 0
@@ -108,7 +111,8 @@ def train(
             transfer.freeze(model.discriminator, until=freeze_discriminator)
         recipes.compile_with_recipe(model, variant)
     else:
-        image_shape = tuple(data.element_spec.shape[1:])
+        spec = data.element_spec[0] if isinstance(data.element_spec, tuple) else data.element_spec
+        image_shape = tuple(spec.shape[1:])
         model = recipes.build(variant, image_shape=image_shape, seed=seed)
     _write_json(
         os.path.join(out, "run.json"),
