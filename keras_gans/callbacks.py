@@ -117,3 +117,23 @@ class LossHistory(keras.callbacks.Callback):
         with atomic_path(os.path.join(self.directory, "losses.json")) as tmp:
             with open(tmp, "w") as f:
                 json.dump({"steps": self.steps, **self.history}, f)
+
+
+class TerminateOnNaN(keras.callbacks.Callback):
+    """Stops training when any logged value (`d_loss`, `g_loss`, ...) is NaN
+    or infinite. Keras' own `TerminateOnNaN` reads only `logs["loss"]`, which
+    GANs do not log.
+
+    Example:
+
+    ```python
+    gan.fit(ds, callbacks=[keras_gans.callbacks.TerminateOnNaN()])
+    ```
+    """
+
+    def on_train_batch_end(self, batch, logs=None):
+        for key, value in (logs or {}).items():
+            if not np.isfinite(float(value)):
+                print(f"Batch {batch}: {key} is {value}, terminating training.")
+                self.model.stop_training = True
+                return

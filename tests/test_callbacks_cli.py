@@ -51,3 +51,13 @@ def test_cli_train_writes_run_folder_and_resumes(tmp_path, capsys):
 def test_cli_unknown_variant(capsys):
     assert cli.main(["train", "dcgna", "--out", "unused"]) == 2
     assert "did you mean 'dcgan'" in capsys.readouterr().err
+
+
+def test_terminate_on_nan_reads_gan_losses():
+    gan = small_dcgan()
+    gan.compile(d_optimizer=adam(1e30), g_optimizer=adam(1e30), loss="max_likelihood")
+    stopper = callbacks.TerminateOnNaN()
+    history = gan.fit(random_images(256), batch_size=8, epochs=3, verbose=0, callbacks=[stopper])
+    assert gan.stop_training
+    assert len(history.history["d_loss"]) == 1
+    assert int(gan.g_optimizer.iterations) < 32
