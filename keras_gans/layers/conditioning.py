@@ -4,16 +4,18 @@ import numpy as np
 from keras import layers
 
 
-def label_vector(labels, num_classes, dim, name):
-    """Embeds integer labels `(batch,)` into vectors `(batch, dim)`."""
-    return layers.Embedding(num_classes, dim, name=f"{name}_embedding")(labels)
+def label_vector(labels, num_classes, name):
+    """One-hot vectors `(batch, num_classes)` from integer labels `(batch,)`."""
+    return layers.CategoryEncoding(num_classes, output_mode="one_hot", name=f"{name}_one_hot")(labels)
 
 
-def label_plane(labels, num_classes, height, width, name):
-    """Embeds integer labels into one `(height, width, 1)` plane per label,
-    to stack on an image as an extra channel."""
-    x = layers.Embedding(num_classes, height * width, name=f"{name}_embedding")(labels)
-    return layers.Reshape((height, width, 1), name=f"{name}_plane")(x)
+def label_planes(labels, num_classes, height, width, name):
+    """One-hot label planes `(batch, height, width, num_classes)`, to stack on
+    an image as extra channels (a strong signal from the first step, unlike
+    a freshly initialized embedding)."""
+    x = label_vector(labels, num_classes, name)
+    x = layers.Reshape((1, 1, num_classes), name=f"{name}_reshape")(x)
+    return layers.UpSampling2D((height, width), name=f"{name}_planes")(x)
 
 
 def check_class_labels(labels, num_samples, num_classes, owner):

@@ -5,23 +5,22 @@ from keras import layers, ops
 
 from keras_gans.core.adversarial import AdversarialModel
 from keras_gans.layers.blocks import discriminator_body, generator_body
-from keras_gans.layers.conditioning import check_class_labels, label_plane, label_vector
+from keras_gans.layers.conditioning import check_class_labels, label_planes, label_vector
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
 class CGAN(AdversarialModel):
     """Class-conditional DCGAN.
 
-    The generator gets the latent concatenated with a label embedding; the
-    discriminator gets the image with an embedded label plane as an extra
-    channel. Train on `(images, labels)` batches; fake samples are
+    The generator gets the latent concatenated with the one-hot label; the
+    discriminator gets the image with one-hot label planes as extra
+    channels. Train on `(images, labels)` batches; fake samples are
     conditioned on uniformly drawn labels.
 
     Args:
         num_classes: number of classes.
         latent_dim: size of the latent vector.
         image_shape: `(height, width, channels)`.
-        embedding_dim: size of the generator's label embedding.
         generator_filters, discriminator_filters, kernel_size, upsampling,
             dropout: as in `DCGAN`.
         **kwargs: `AdversarialModel` options.
@@ -42,7 +41,6 @@ class CGAN(AdversarialModel):
         num_classes=10,
         latent_dim=100,
         image_shape=(28, 28, 1),
-        embedding_dim=50,
         generator_filters=(128, 64, 32),
         discriminator_filters=(64, 128),
         kernel_size=3,
@@ -52,7 +50,6 @@ class CGAN(AdversarialModel):
     ):
         self.num_classes = int(num_classes)
         self.image_shape = tuple(int(d) for d in image_shape)
-        self.embedding_dim = int(embedding_dim)
         self.generator_filters = tuple(generator_filters)
         self.discriminator_filters = tuple(discriminator_filters)
         self.kernel_size = int(kernel_size)
@@ -64,11 +61,11 @@ class CGAN(AdversarialModel):
         )
 
     def build_generator(self, latent_dim):
-        """Latent + label embedding -> the DCGAN generator body."""
+        """Latent + one-hot label -> the DCGAN generator body."""
         latents = keras.Input((latent_dim,), name="latents")
         labels = keras.Input((), dtype="int32", name="labels")
         x = layers.Concatenate(name="condition")(
-            [latents, label_vector(labels, self.num_classes, self.embedding_dim, "label")]
+            [latents, label_vector(labels, self.num_classes, "label")]
         )
         images = generator_body(
             x, self.image_shape, self.generator_filters, self.kernel_size, self.upsampling
@@ -76,11 +73,11 @@ class CGAN(AdversarialModel):
         return keras.Model([latents, labels], images, name="generator")
 
     def build_discriminator(self):
-        """Image + label plane channel -> the DCGAN discriminator body -> logit."""
+        """Image + one-hot label planes -> the DCGAN discriminator body -> logit."""
         images = keras.Input(self.image_shape, name="images")
         labels = keras.Input((), dtype="int32", name="labels")
-        plane = label_plane(labels, self.num_classes, *self.image_shape[:2], "label")
-        x = layers.Concatenate(name="condition")([images, plane])
+        planes = label_planes(labels, self.num_classes, *self.image_shape[:2], "label")
+        x = layers.Concatenate(name="condition")([images, planes])
         features = discriminator_body(x, self.discriminator_filters, self.kernel_size, self.dropout)
         logits = layers.Dense(1, name="logits")(features)
         return keras.Model([images, labels], logits, name="discriminator")
@@ -111,7 +108,6 @@ class CGAN(AdversarialModel):
         return {
             "num_classes": self.num_classes,
             "image_shape": self.image_shape,
-            "embedding_dim": self.embedding_dim,
             "generator_filters": self.generator_filters,
             "discriminator_filters": self.discriminator_filters,
             "kernel_size": self.kernel_size,
