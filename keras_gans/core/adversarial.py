@@ -47,8 +47,13 @@ class AdversarialModel(keras.Model):
             `real_label`.
         instance_noise: standard deviation of Gaussian noise added to every
             discriminator input during training (0 disables it).
-        separate_batches: if True, real and fake samples go through the
-            discriminator as separate batches, so BatchNorm never mixes them.
+        separate_batches: if True (default), real and fake samples go
+            through the discriminator as separate batches, so BatchNorm never
+            mixes them. With a BatchNorm discriminator this matters: the
+            generator step shows the discriminator fake-only batches, and a
+            discriminator trained on mixed batches then judges those by other
+            statistics (measured here: the DCGAN's losses both fell to ~0.02
+            and training failed).
         value_range: `(low, high)` the data must lie in, checked on the first
             batch before training; `None` disables the check.
         seed: seed of the model's `SeedGenerator` (latents, noise).
@@ -78,7 +83,7 @@ class AdversarialModel(keras.Model):
         latent_distribution="normal",
         label_smoothing=0.0,
         instance_noise=0.0,
-        separate_batches=False,
+        separate_batches=True,
         value_range=(-1.0, 1.0),
         seed=None,
         **kwargs,
