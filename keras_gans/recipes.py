@@ -9,53 +9,32 @@ import keras
 from keras_gans import models
 
 
-def _adam(learning_rate, beta_1=0.5, beta_2=0.999):
-    return keras.optimizers.Adam(learning_rate, beta_1=beta_1, beta_2=beta_2)
+def _recipe(model, learning_rate=2e-4, beta_1=0.5, beta_2=0.999, loss="non_saturating",
+            batch_size=128, with_labels=False, **model_args):
+    def adam():
+        return keras.optimizers.Adam(learning_rate, beta_1=beta_1, beta_2=beta_2)
+
+    return {
+        "model": model,
+        "model_args": model_args,
+        "d_optimizer": adam,
+        "g_optimizer": adam,
+        "loss": loss,
+        "batch_size": batch_size,
+        "with_labels": with_labels,
+    }
 
 
 RECIPES = {
-    "gan": {
-        "model": models.GAN,
-        "model_args": {"latent_dim": 64},
-        "d_optimizer": lambda: _adam(2e-4),
-        "g_optimizer": lambda: _adam(2e-4),
-        "loss": "non_saturating",
-        "batch_size": 128,
-    },
-    "dcgan": {
-        "model": models.DCGAN,
-        "model_args": {"latent_dim": 100},
-        "d_optimizer": lambda: _adam(2e-4),
-        "g_optimizer": lambda: _adam(2e-4),
-        "loss": "non_saturating",
-        "batch_size": 128,
-    },
-    "cgan": {
-        "model": models.CGAN,
-        "model_args": {"latent_dim": 100},
-        "d_optimizer": lambda: _adam(2e-4),
-        "g_optimizer": lambda: _adam(2e-4),
-        "loss": "non_saturating",
-        "batch_size": 128,
-        "with_labels": True,
-    },
-    "acgan": {
-        "model": models.ACGAN,
-        "model_args": {"latent_dim": 100},
-        "d_optimizer": lambda: _adam(2e-4),
-        "g_optimizer": lambda: _adam(2e-4),
-        "loss": "non_saturating",
-        "batch_size": 128,
-        "with_labels": True,
-    },
-    "wgan_gp": {
-        "model": models.WGANGP,
-        "model_args": {"latent_dim": 100},
-        "d_optimizer": lambda: _adam(1e-4, beta_1=0.0, beta_2=0.9),
-        "g_optimizer": lambda: _adam(1e-4, beta_1=0.0, beta_2=0.9),
-        "loss": "wasserstein",
-        "batch_size": 64,
-    },
+    "gan": _recipe(models.GAN, latent_dim=64),
+    "dcgan": _recipe(models.DCGAN, latent_dim=100),
+    "cgan": _recipe(models.CGAN, latent_dim=100, with_labels=True),
+    "acgan": _recipe(models.ACGAN, latent_dim=100, with_labels=True),
+    # Gulrajani et al.: Adam(1e-4, 0, 0.9), n_critic = 5 (the model's default).
+    "wgan_gp": _recipe(
+        models.WGANGP, learning_rate=1e-4, beta_1=0.0, beta_2=0.9, loss="wasserstein",
+        batch_size=64, latent_dim=100,
+    ),
 }
 
 

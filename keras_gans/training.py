@@ -94,7 +94,7 @@ def train(
     batch_size = batch_size or recipe["batch_size"]
     data = datasets.load(
         dataset, batch_size=batch_size, limit=limit, seed=seed, classes=classes,
-        with_labels=recipe.get("with_labels", False),
+        with_labels=recipe["with_labels"],
     )
     checkpoint = os.path.join(out, CHECKPOINT)
     progress = os.path.join(out, "progress.json")
