@@ -137,3 +137,33 @@ class TerminateOnNaN(keras.callbacks.Callback):
                 print(f"Batch {batch}: {key} is {value}, terminating training.")
                 self.model.stop_training = True
                 return
+
+
+class LatentInterpolation(keras.callbacks.Callback):
+    """Writes a grid of latent interpolations every `every_n_epochs` epochs.
+
+    Each row walks from the latent of one seed to another's (spherically by
+    default), so the grid shows how smooth the generator's latent space is.
+
+    Example:
+
+    ```python
+    gan.fit(ds, epochs=5, callbacks=[keras_gans.callbacks.LatentInterpolation("runs/walks")])
+    ```
+    """
+
+    def __init__(self, directory, seeds=((0, 1), (2, 3), (4, 5)), steps=8, method="slerp",
+                 every_n_epochs=1):
+        super().__init__()
+        self.directory = os.fspath(directory)
+        self.seeds, self.steps, self.method = seeds, steps, method
+        self.every_n_epochs = max(1, int(every_n_epochs))
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every_n_epochs == 0:
+            from keras_gans import latent
+
+            latent.save_interpolation_grid(
+                self.model, os.path.join(self.directory, f"interpolation_{epoch + 1:03d}.png"),
+                self.seeds, self.steps, self.method,
+            )

@@ -1,0 +1,39 @@
+"""A non-editable install ships the presets: the zoo works offline from it."""
+
+import os
+import subprocess
+import sys
+import zipfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def test_wheel_ships_presets_and_loads_them(tmp_path):
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(wheels), ROOT],
+        check=True, capture_output=True,
+    )
+    (wheel,) = wheels.glob("keras_gans-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    for preset in ("dcgan_fashion_mnist", "gan_fashion_mnist", "fashion_mnist_classifier"):
+        assert f"keras_gans/presets/{preset}/preset.json" in names
+        assert f"keras_gans/presets/{preset}/model.weights.h5" in names
+
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+        check=True, capture_output=True,
+    )
+    code = (
+        "import keras_gans as kg; "
+        "assert kg.__file__.startswith(%r), kg.__file__; "
+        "print(kg.zoo.load('dcgan_fashion_mnist').generate(2, seed=0).shape)" % str(target)
+    )
+    env = dict(os.environ, PYTHONPATH=str(target))
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=str(tmp_path), env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "(2, 28, 28, 1)" in result.stdout
