@@ -1,0 +1,174 @@
+"""InfoGAN (Chen et al., 2016): interpretable latent codes by mutual information."""
+
+import keras
+import numpy as np
+from keras import layers, ops
+
+from keras_gans.core.adversarial import AdversarialModel
+from keras_gans.layers.blocks import discriminator_body, generator_body
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class InfoGAN(AdversarialModel):
+    """DCGAN networks with a categorical and continuous latent codes.
+
+    The latent is `[noise, one-hot categorical code, continuous codes]`. The
+    discriminator's body is shared by the real/fake head and a Q head that
+    predicts the codes of fake images; both players minimize
+    `info_weight * (CE(categorical) + continuous_weight * MSE(continuous))`,
+    a lower bound on the mutual information between codes and images. Logs
+    `info_loss` and `code_accuracy` (Q's accuracy on the categorical code).
+
+    Args:
+        noise_dim: size of the unstructured noise.
+        num_categories: size of the categorical code.
+        num_continuous: number of continuous codes, uniform in [-1, 1].
+        info_weight: lambda of the mutual-information term.
+        continuous_weight: weight of the continuous codes inside it.
+        image_shape, generator_filters, discriminator_filters, kernel_size,
+            upsampling: as in `DCGAN`.
+        **kwargs: `AdversarialModel` options.
+
+    Example:
+
+    ```python
+    gan = keras_gans.models.InfoGAN(num_categories=10, num_continuous=2)
+    gan.compile(d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+                g_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5))
+    gan.fit(keras_gans.datasets.load("fashion_mnist"), epochs=5)
+    z = gan.code_latents(category=3, continuous=[0.5, -0.5], seed=0)
+    ```
+    """
+
+    metric_names = ("d_loss", "g_loss", "info_loss", "code_accuracy")
+
+    def __init__(
+        self,
+        noise_dim=62,
+        num_categories=10,
+        num_continuous=2,
+        info_weight=1.0,
+        continuous_weight=0.5,
+        image_shape=(28, 28, 1),
+        generator_filters=(128, 64, 32),
+        discriminator_filters=(64, 128),
+        kernel_size=3,
+        upsampling="nearest",
+        **kwargs,
+    ):
+        kwargs.pop("latent_dim", None)
+        self.noise_dim = int(noise_dim)
+        self.num_categories = int(num_categories)
+        self.num_continuous = int(num_continuous)
+        self.info_weight = float(info_weight)
+        self.continuous_weight = float(continuous_weight)
+        self.image_shape = tuple(int(d) for d in image_shape)
+        self.generator_filters = tuple(generator_filters)
+        self.discriminator_filters = tuple(discriminator_filters)
+        self.kernel_size = int(kernel_size)
+        self.upsampling = upsampling
+        latent_dim = self.noise_dim + self.num_categories + self.num_continuous
+
+        latents = keras.Input((latent_dim,), name="latents")
+        images = generator_body(latents, self.image_shape, self.generator_filters, self.kernel_size, upsampling)
+        generator = keras.Model(latents, images, name="generator")
+
+        image_in = keras.Input(self.image_shape, name="images")
+        features = discriminator_body(image_in, self.discriminator_filters, self.kernel_size)
+        logits = layers.Dense(1, name="logits")(features)
+        q = layers.Dense(128, name="q_dense")(features)
+        q = layers.BatchNormalization(name="q_bn")(q)
+        q = layers.LeakyReLU(0.2, name="q_act")(q)
+        category_logits = layers.Dense(self.num_categories, name="q_category")(q)
+        continuous = layers.Dense(max(self.num_continuous, 1), name="q_continuous")(q)
+        discriminator = keras.Model(image_in, [logits, category_logits, continuous], name="discriminator")
+        super().__init__(generator, discriminator, latent_dim=latent_dim, **kwargs)
+
+    def sample_latent(self, batch_size, seed=None):
+        seed = self.seed_generator if seed is None else seed
+        noise = keras.random.normal((batch_size, self.noise_dim), seed=seed)
+        category = keras.random.randint((batch_size,), 0, self.num_categories, seed=seed)
+        continuous = keras.random.uniform((batch_size, self.num_continuous), -1.0, 1.0, seed=seed)
+        return ops.concatenate(
+            [noise, ops.one_hot(category, self.num_categories), continuous], axis=1
+        )
+
+    def split_codes(self, latents):
+        """`(category_index, continuous_codes)` of a latent batch."""
+        start = self.noise_dim
+        category = ops.argmax(latents[:, start : start + self.num_categories], axis=1)
+        return category, latents[:, start + self.num_categories :]
+
+    def code_latents(self, category, continuous=None, num_samples=1, seed=0):
+        """Latents with fixed codes and noise drawn from `seed`."""
+        import keras as _keras
+
+        latents = ops.convert_to_numpy(
+            self.sample_latent(num_samples, seed=_keras.random.SeedGenerator(seed))
+        )
+        latents[:, self.noise_dim : self.noise_dim + self.num_categories] = np.eye(self.num_categories)[category]
+        if continuous is not None:
+            latents[:, self.noise_dim + self.num_categories :] = np.asarray(continuous, "float32")
+        return latents
+
+    def information_loss(self, latents, category_logits, continuous):
+        category, codes = self.split_codes(latents)
+        cross_entropy = ops.mean(
+            keras.losses.sparse_categorical_crossentropy(category, category_logits, from_logits=True)
+        )
+        loss = cross_entropy
+        if self.num_continuous:
+            loss = loss + self.continuous_weight * ops.mean(ops.square(continuous - codes))
+        accuracy = ops.mean(ops.cast(ops.argmax(category_logits, axis=1) == category, "float32"))
+        return self.info_weight * loss, accuracy
+
+    def discriminator_loss(self, batch, training=True):
+        real = batch["real"]
+        latents = self.sample_latent(ops.shape(real)[0])
+        fake = self.generator(latents, training=training)
+        (real_logits, _, _), (fake_logits, category_logits, continuous) = self.discriminate(
+            real, fake, training
+        )
+        info, accuracy = self.information_loss(latents, category_logits, continuous)
+        loss = self.adversarial_loss.discriminator_loss(real_logits, fake_logits)
+        return loss + info, {"info_loss": info, "code_accuracy": accuracy}
+
+    def generator_loss(self, batch, training=True):
+        latents = self.sample_latent(ops.shape(batch["real"])[0])
+        fake = self.add_instance_noise(self.generator(latents, training=training), training)
+        fake_logits, category_logits, continuous = self.discriminator(fake, training=training)
+        info, _ = self.information_loss(latents, category_logits, continuous)
+        return self.adversarial_loss.generator_loss(fake_logits) + info, {}
+
+    def predict_category(self, images, batch_size=256):
+        """Q's categorical code for each image (for clustering real data)."""
+        self.check_data(images)
+        _, category_logits, _ = self.discriminator.predict(images, batch_size=batch_size, verbose=0)
+        return category_logits.argmax(axis=1)
+
+    def networks_config(self):
+        return {
+            "noise_dim": self.noise_dim,
+            "num_categories": self.num_categories,
+            "num_continuous": self.num_continuous,
+            "info_weight": self.info_weight,
+            "continuous_weight": self.continuous_weight,
+            "image_shape": self.image_shape,
+            "generator_filters": self.generator_filters,
+            "discriminator_filters": self.discriminator_filters,
+            "kernel_size": self.kernel_size,
+            "upsampling": self.upsampling,
+        }
+
+
+def clustering_accuracy(clusters, labels):
+    """Accuracy after the best one-to-one map of clusters to labels
+    (Hungarian algorithm), as used to score InfoGAN's categorical code."""
+    from scipy.optimize import linear_sum_assignment
+
+    clusters, labels = np.asarray(clusters), np.asarray(labels)
+    size = max(clusters.max(), labels.max()) + 1
+    counts = np.zeros((size, size), dtype=np.int64)
+    np.add.at(counts, (clusters, labels), 1)
+    rows, cols = linear_sum_assignment(-counts)
+    return float(counts[rows, cols].sum() / len(labels))
