@@ -133,3 +133,51 @@ def _tfds_arrays(name, split, data_dir, download):
     if labels is None:
         labels = np.zeros(len(data["image"]), "int64")
     return data["image"], labels
+
+
+def labeled_subset(labels, num_labeled, seed=0):
+    """Indices of a class-balanced subset of `num_labeled` examples."""
+    labels = np.asarray(labels)
+    classes = np.unique(labels)
+    if num_labeled % len(classes):
+        raise ValueError(
+            f"`num_labeled` must be a multiple of the {len(classes)} classes; received {num_labeled}."
+        )
+    rng = np.random.default_rng(seed)
+    per_class = num_labeled // len(classes)
+    return np.concatenate(
+        [rng.choice(np.flatnonzero(labels == c), per_class, replace=False) for c in classes]
+    )
+
+
+def semi_supervised(name="fashion_mnist", num_labeled=100, batch_size=100, labeled_batch_size=None,
+                    seed=0, limit=None):
+    """Batches for semi-supervised GANs: `{"real", "labeled", "labels"}`.
+
+    Every batch pairs `batch_size` unlabelled training images with
+    `labeled_batch_size` (default `batch_size`) images drawn, with
+    replacement, from a class-balanced labelled subset of `num_labeled`.
+
+    Returns:
+        `(dataset, labeled_indices)`.
+    """
+    import tensorflow as tf
+
+    if name == "fashion_mnist":
+        images, labels = fashion_mnist.load_arrays("train")
+    else:
+        images, labels = _tfds_arrays(name, "train", None, True)
+    images, labels = select(images, labels, limit=limit)
+    images = to_unit_range(images)
+    picked = labeled_subset(labels, num_labeled, seed)
+    labeled = (
+        tf.data.Dataset.from_tensor_slices((images[picked], labels[picked].astype("int32")))
+        .repeat()
+        .shuffle(num_labeled, seed=seed)
+        .batch(labeled_batch_size or batch_size, drop_remainder=True)
+    )
+    unlabeled = from_arrays(images, batch_size=batch_size, seed=seed)
+    ds = tf.data.Dataset.zip((unlabeled, labeled)).map(
+        lambda u, lab: {"real": u, "labeled": lab[0], "labels": lab[1]}
+    )
+    return ds.prefetch(tf.data.AUTOTUNE), picked

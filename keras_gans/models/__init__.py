@@ -5,5 +5,6 @@ from keras_gans.models.acgan import ACGAN
 from keras_gans.models.cgan import CGAN
 from keras_gans.models.dcgan import DCGAN
 from keras_gans.models.gan import GAN
+from keras_gans.models.sgan import SGAN
 from keras_gans.models.infogan import InfoGAN
 from keras_gans.models.wgan_gp import WGANGP

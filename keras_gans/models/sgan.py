@@ -1,0 +1,141 @@
+"""Semi-supervised GAN (Salimans et al., 2016): a K-class discriminator
+trained on few labelled and many unlabelled images."""
+
+import keras
+import numpy as np
+from keras import layers, ops
+
+from keras_gans.core.adversarial import AdversarialModel
+from keras_gans.layers.blocks import discriminator_body, generator_body
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class SGAN(AdversarialModel):
+    """Semi-supervised GAN with the K-output formulation of Salimans et al.
+
+    The discriminator outputs `num_classes` logits l(x); its "real" logit is
+    logsumexp(l(x)), so the adversarial loss on unlabelled and generated
+    images and the cross-entropy on the few labelled images train one
+    classifier. The generator uses feature matching (matching the mean
+    discriminator features of real batches), which Salimans et al. found
+    best for classification, or the adversarial loss when
+    `feature_matching=False`.
+
+    Train on batches `{"real": unlabelled, "labeled": images, "labels": ints}`
+    such as `keras_gans.datasets.semi_supervised(...)` yields. Logs
+    `supervised_loss` and `labeled_accuracy`.
+
+    Args:
+        num_classes: K.
+        latent_dim, image_shape, generator_filters, discriminator_filters,
+            kernel_size, upsampling, dropout: as in `DCGAN`.
+        feature_matching: generator objective (see above).
+        supervised_weight: weight of the labelled cross-entropy.
+        **kwargs: `AdversarialModel` options.
+
+    Example:
+
+    ```python
+    ds = keras_gans.datasets.semi_supervised("fashion_mnist", num_labeled=100)
+    gan = keras_gans.models.SGAN(num_classes=10)
+    gan.compile(d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+                g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
+    gan.fit(ds, epochs=5)
+    predictions = gan.predict_classes(test_images)
+    ```
+    """
+
+    metric_names = ("d_loss", "g_loss", "supervised_loss", "labeled_accuracy")
+
+    def __init__(
+        self,
+        num_classes=10,
+        latent_dim=100,
+        image_shape=(28, 28, 1),
+        generator_filters=(128, 64, 32),
+        discriminator_filters=(64, 128),
+        kernel_size=3,
+        upsampling="nearest",
+        dropout=0.3,
+        feature_matching=True,
+        supervised_weight=1.0,
+        **kwargs,
+    ):
+        self.num_classes = int(num_classes)
+        self.image_shape = tuple(int(d) for d in image_shape)
+        self.generator_filters = tuple(generator_filters)
+        self.discriminator_filters = tuple(discriminator_filters)
+        self.kernel_size = int(kernel_size)
+        self.upsampling = upsampling
+        self.dropout = float(dropout)
+        self.feature_matching = bool(feature_matching)
+        self.supervised_weight = float(supervised_weight)
+
+        latents = keras.Input((latent_dim,), name="latents")
+        images = generator_body(latents, self.image_shape, self.generator_filters, self.kernel_size, upsampling)
+        generator = keras.Model(latents, images, name="generator")
+        image_in = keras.Input(self.image_shape, name="images")
+        features = discriminator_body(image_in, self.discriminator_filters, self.kernel_size, self.dropout)
+        class_logits = layers.Dense(self.num_classes, name="class_logits")(features)
+        discriminator = keras.Model(image_in, [class_logits, features], name="discriminator")
+        super().__init__(generator, discriminator, latent_dim=latent_dim, **kwargs)
+
+    @property
+    def classifier(self):
+        """The discriminator as a `num_classes`-way classifier (logits)."""
+        return keras.Model(self.discriminator.inputs, self.discriminator.outputs[0])
+
+    def predict_classes(self, images, batch_size=256):
+        self.check_data(images)
+        logits, _ = self.discriminator.predict(np.asarray(images, "float32"), batch_size=batch_size, verbose=0)
+        return logits.argmax(axis=1)
+
+    def unpack_batch(self, data):
+        batch = super().unpack_batch(data)
+        if "labeled" not in batch or "labels" not in batch:
+            raise ValueError(
+                "SGAN trains on dict batches {'real': unlabelled images, 'labeled': images, "
+                "'labels': ints}; use keras_gans.datasets.semi_supervised(...). Received keys "
+                f"{sorted(batch)}."
+            )
+        batch["labels"] = ops.cast(ops.reshape(batch["labels"], (-1,)), "int32")
+        return batch
+
+    def discriminator_loss(self, batch, training=True):
+        real = batch["real"]
+        fake, _ = self.generate_fake(ops.shape(real)[0], training)
+        (real_logits, _), (fake_logits, _) = self.discriminate(real, fake, training)
+        unsupervised = self.adversarial_loss.discriminator_loss(
+            ops.logsumexp(real_logits, axis=1), ops.logsumexp(fake_logits, axis=1)
+        )
+        labeled_logits, _ = self.discriminator(batch["labeled"], training=training)
+        supervised = ops.mean(
+            keras.losses.sparse_categorical_crossentropy(batch["labels"], labeled_logits, from_logits=True)
+        )
+        accuracy = ops.mean(ops.cast(ops.argmax(labeled_logits, axis=1) == batch["labels"], "float32"))
+        return unsupervised + self.supervised_weight * supervised, {
+            "supervised_loss": supervised,
+            "labeled_accuracy": accuracy,
+        }
+
+    def generator_loss(self, batch, training=True):
+        fake, _ = self.generate_fake(ops.shape(batch["real"])[0], training)
+        fake_logits, fake_features = self.discriminator(self.add_instance_noise(fake, training), training=training)
+        if not self.feature_matching:
+            return self.adversarial_loss.generator_loss(ops.logsumexp(fake_logits, axis=1))
+        _, real_features = self.discriminator(batch["real"], training=training)
+        real_mean = ops.stop_gradient(ops.mean(real_features, axis=0))
+        return ops.mean(ops.square(real_mean - ops.mean(fake_features, axis=0)))
+
+    def networks_config(self):
+        return {
+            "num_classes": self.num_classes,
+            "image_shape": self.image_shape,
+            "generator_filters": self.generator_filters,
+            "discriminator_filters": self.discriminator_filters,
+            "kernel_size": self.kernel_size,
+            "upsampling": self.upsampling,
+            "dropout": self.dropout,
+            "feature_matching": self.feature_matching,
+            "supervised_weight": self.supervised_weight,
+        }
