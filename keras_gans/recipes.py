@@ -10,15 +10,15 @@ from keras_gans import models
 
 
 def _recipe(model, learning_rate=2e-4, beta_1=0.5, beta_2=0.999, loss="non_saturating",
-            batch_size=128, with_labels=False, **model_args):
-    def adam():
-        return keras.optimizers.Adam(learning_rate, beta_1=beta_1, beta_2=beta_2)
+            batch_size=128, with_labels=False, g_learning_rate=None, **model_args):
+    def adam(rate):
+        return lambda: keras.optimizers.Adam(rate, beta_1=beta_1, beta_2=beta_2)
 
     return {
         "model": model,
         "model_args": model_args,
-        "d_optimizer": adam,
-        "g_optimizer": adam,
+        "d_optimizer": adam(learning_rate),
+        "g_optimizer": adam(g_learning_rate or learning_rate),
         "loss": loss,
         "batch_size": batch_size,
         "with_labels": with_labels,
@@ -30,6 +30,8 @@ RECIPES = {
     "dcgan": _recipe(models.DCGAN, latent_dim=100),
     "cgan": _recipe(models.CGAN, latent_dim=100, with_labels=True),
     "acgan": _recipe(models.ACGAN, latent_dim=100, with_labels=True),
+    # Chen et al.: the generator (with Q's loss) learns faster than D.
+    "infogan": _recipe(models.InfoGAN, g_learning_rate=1e-3, batch_size=64),
     # Gulrajani et al.: Adam(1e-4, 0, 0.9), n_critic = 5 (the model's default).
     "wgan_gp": _recipe(
         models.WGANGP, learning_rate=1e-4, beta_1=0.0, beta_2=0.9, loss="wasserstein",
