@@ -173,8 +173,11 @@ def save_to_preset(model, folder, metrics=None, **card):
         The preset card (dict).
     """
     os.makedirs(folder, exist_ok=True)
-    # A fresh, uncompiled copy saves the networks' weights only.
-    clone = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(model))
+    # A fresh, uncompiled copy saves the networks' weights only (no
+    # optimizer slots: a preset is for sampling and fine-tuning).
+    config = keras.saving.serialize_keras_object(model)
+    config.pop("compile_config", None)
+    clone = keras.saving.deserialize_keras_object(config)
     clone.set_weights(model.get_weights())
     weights = os.path.join(folder, WEIGHTS_FILE)
     with atomic_path(weights) as tmp:

@@ -27,6 +27,7 @@ def tiny_preset(tmp_path_factory):
 def test_preset_round_trip(tiny_preset):
     gan, folder, card = tiny_preset
     assert set(os.listdir(folder)) == {"preset.json", "model.weights.h5"}
+    assert "compile_config" not in card["model"]
     assert card["sha256"] == zoo.sha256_of(os.path.join(folder, "model.weights.h5"))
     for key in ("keras_version", "backend", "date", "recipe", "metrics", "weights_bytes"):
         assert key in card
