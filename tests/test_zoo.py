@@ -41,9 +41,13 @@ def test_corrupted_weights_fail_with_sha256(tiny_preset, tmp_path):
     _, folder, _ = tiny_preset
     broken = str(tmp_path / "broken")
     shutil.copytree(folder, broken)
-    with open(os.path.join(broken, "model.weights.h5"), "r+b") as f:
-        f.seek(-100, os.SEEK_END)
-        f.write(b"\0" * 10)
+    weights = os.path.join(broken, "model.weights.h5")
+    middle = os.path.getsize(weights) // 2
+    with open(weights, "r+b") as f:
+        f.seek(middle)
+        chunk = f.read(16)
+        f.seek(middle)
+        f.write(bytes(b ^ 0xFF for b in chunk))
     with pytest.raises(ValueError, match="corrupted: sha256"):
         zoo.load(broken)
 
