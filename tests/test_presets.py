@@ -67,8 +67,9 @@ def test_discriminator_features_support_a_linear_classifier():
     x = np.hstack([train_x, np.ones((len(train_x), 1))])
     w = np.linalg.solve(x.T @ x + 10.0 * np.eye(x.shape[1]), x.T @ np.eye(10)[train_y])
     predictions = (np.hstack([test_x, np.ones((len(test_x), 1))]) @ w).argmax(1)
-    # Chance is 10%.
-    assert (predictions == test_y).mean() > 0.6
+    accuracy = (predictions == test_y).mean()
+    print(f"Linear probe on dcgan_fashion_mnist discriminator features: {accuracy:.3f}")
+    assert accuracy > 0.6  # chance is 0.1
 
 
 def test_fine_tuning_on_two_classes_improves_their_fid(evaluator, test_set):
