@@ -119,6 +119,36 @@ class LossHistory(keras.callbacks.Callback):
                 json.dump({"steps": self.steps, **self.history}, f)
 
 
+class ClassifierAccuracy(keras.callbacks.Callback):
+    """Adds the accuracy of a model's classifier on held-out images to the
+    epoch logs (so `CSVLogger` and `History` record it; place it first).
+
+    For models with a `predict_classes(images)` method, such as `SGAN`.
+
+    Args:
+        images: held-out images in the model's value range.
+        labels: their integer labels.
+        name: the log key.
+
+    Example:
+
+    ```python
+    gan.fit(ds, epochs=10, callbacks=[ClassifierAccuracy(test_images, test_labels)])
+    ```
+    """
+
+    def __init__(self, images, labels, name="test_accuracy"):
+        super().__init__()
+        self.images = np.asarray(images, "float32")
+        self.labels = np.asarray(labels)
+        self.name = name
+
+    def on_epoch_end(self, epoch, logs=None):
+        accuracy = float((self.model.predict_classes(self.images) == self.labels).mean())
+        if logs is not None:
+            logs[self.name] = accuracy
+
+
 class TerminateOnNaN(keras.callbacks.Callback):
     """Stops training when any logged value (`d_loss`, `g_loss`, ...) is NaN
     or infinite. Keras' own `TerminateOnNaN` reads only `logs["loss"]`, which

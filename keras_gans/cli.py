@@ -38,6 +38,7 @@ def _train(args):
         from_preset=args.from_preset,
         classes=args.classes,
         freeze_discriminator=args.freeze_d,
+        num_labeled=args.num_labeled,
     )
     print(f"Run written to {args.out}")
 
@@ -86,7 +87,11 @@ def _evaluate(args):
 
     model = _load_model(args.name)
     if hasattr(model, "generate"):
-        scores = metrics.evaluate_generator(model, num_samples=args.n, seed=args.seed, verbose=1)
+        evaluator = metrics.Evaluator()
+        scores = metrics.evaluate_generator(
+            model, num_samples=args.n, evaluator=evaluator, seed=args.seed, verbose=1
+        )
+        scores.update(metrics.variant_metrics(model, evaluator, args.n))
     else:
         images, labels = metrics.real_images("test")
         scores = {"test_accuracy": metrics.Evaluator(model).accuracy(images, labels)}
@@ -135,6 +140,10 @@ def build_parser():
     train.add_argument(
         "--freeze-d", default=None, metavar="BLOCK",
         help="Freeze-D: freeze the discriminator up to this block (e.g. block_1)",
+    )
+    train.add_argument(
+        "--num-labeled", type=int, default=None, metavar="N",
+        help="semi-supervised variants: labelled images, balanced over classes (default: the recipe's)",
     )
     train.set_defaults(func=_train)
 

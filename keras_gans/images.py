@@ -1,4 +1,4 @@
-"""Image grids as PNG files."""
+"""Image grids as PNG files, and sequences of grids as animated GIFs."""
 
 import math
 import os
@@ -51,4 +51,48 @@ def save_grid(images, path, columns=None, scale=2):
             plt.imsave(tmp, grid[..., 0], cmap="gray", vmin=0, vmax=255, format="png")
         else:
             plt.imsave(tmp, grid, format="png")
+    return os.fspath(path)
+
+
+def save_gif(frames, path, columns=None, scale=2, duration_ms=100, loop=0):
+    """Writes an animated GIF, one grid of images per frame (atomically).
+
+    Args:
+        frames: a sequence of image batches `(n, h, w, c)` in [-1, 1], one
+            per frame; all batches have the same shape.
+        path: the `.gif` path.
+        columns: images per row of each grid.
+        scale: integer upscaling of each pixel.
+        duration_ms: display time of each frame.
+        loop: times to loop (0: forever).
+
+    Returns:
+        `path`.
+
+    Example:
+
+    ```python
+    frames = [gan.generate(16, latents=z) for z in latent_path]
+    keras_gans.images.save_gif(frames, "walk.gif", columns=4)
+    ```
+    """
+    from PIL import Image
+
+    frames = list(frames)
+    if not frames:
+        raise ValueError("`frames` is empty; expected at least one batch of images.")
+    shapes = {np.shape(f) for f in frames}
+    if len(shapes) != 1:
+        raise ValueError(f"All frames must have the same shape; received {sorted(shapes)}.")
+    pictures = []
+    for images in frames:
+        grid = make_grid(images, columns)
+        if scale > 1:
+            grid = grid.repeat(scale, axis=0).repeat(scale, axis=1)
+        pictures.append(Image.fromarray(grid[..., 0] if grid.shape[-1] == 1 else grid))
+    with atomic_path(path) as tmp:
+        pictures[0].save(
+            tmp, format="GIF", save_all=True, append_images=pictures[1:],
+            duration=int(duration_ms), loop=int(loop),
+        )
     return os.fspath(path)

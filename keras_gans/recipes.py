@@ -10,7 +10,7 @@ from keras_gans import models
 
 
 def _recipe(model, learning_rate=2e-4, beta_1=0.5, beta_2=0.999, loss="non_saturating",
-            batch_size=128, with_labels=False, g_learning_rate=None, **model_args):
+            batch_size=128, with_labels=False, g_learning_rate=None, num_labeled=None, **model_args):
     def adam(rate):
         return lambda: keras.optimizers.Adam(rate, beta_1=beta_1, beta_2=beta_2)
 
@@ -22,6 +22,8 @@ def _recipe(model, learning_rate=2e-4, beta_1=0.5, beta_2=0.999, loss="non_satur
         "loss": loss,
         "batch_size": batch_size,
         "with_labels": with_labels,
+        # Semi-supervised recipes train on `datasets.semi_supervised` batches.
+        "num_labeled": num_labeled,
     }
 
 
@@ -32,6 +34,8 @@ RECIPES = {
     "acgan": _recipe(models.ACGAN, latent_dim=100, with_labels=True),
     # Chen et al.: the generator (with Q's loss) learns faster than D.
     "infogan": _recipe(models.InfoGAN, g_learning_rate=1e-3, batch_size=64),
+    # Salimans et al.: 100 labels, batches of 100 labelled + 100 unlabelled.
+    "sgan": _recipe(models.SGAN, batch_size=100, num_labeled=100, latent_dim=100),
     # Gulrajani et al.: Adam(1e-4, 0, 0.9), n_critic = 5 (the model's default).
     "wgan_gp": _recipe(
         models.WGANGP, learning_rate=1e-4, beta_1=0.0, beta_2=0.9, loss="wasserstein",

@@ -25,6 +25,14 @@ from keras_gans import datasets, recipes
 from keras_gans.core.io import atomic_path
 
 CHECKPOINT = "checkpoint.keras"
+LABELED_INDICES = "labeled_indices.json"
+# What each class's preset is for, as its card says.
+TASKS = {
+    "CGAN": "class-conditional image generation",
+    "ACGAN": "class-conditional image generation (auxiliary classifier)",
+    "InfoGAN": "unsupervised disentangled generation (categorical + continuous codes)",
+    "SGAN": "semi-supervised classification and image generation",
+}
 
 
 class _EpochCheckpoint(keras.callbacks.Callback):
@@ -61,6 +69,7 @@ def train(
     from_preset=None,
     classes=None,
     freeze_discriminator=None,
+    num_labeled=None,
 ):
     """Trains a variant with its recipe and writes a run folder.
 
@@ -85,6 +94,9 @@ def train(
         classes: train only on these labels.
         freeze_discriminator: freeze the discriminator up to this block
             (e.g. `"block_1"`) before compiling.
+        num_labeled: semi-supervised variants: how many labelled images
+            (class-balanced; default: the recipe's). Their indices are
+            written to `OUT/labeled_indices.json`.
 
     Returns:
         The trained model.
@@ -92,10 +104,19 @@ def train(
     recipe = recipes.get(variant)
     os.makedirs(out, exist_ok=True)
     batch_size = batch_size or recipe["batch_size"]
-    data = datasets.load(
-        dataset, batch_size=batch_size, limit=limit, seed=seed, classes=classes,
-        with_labels=recipe["with_labels"],
-    )
+    num_labeled = num_labeled or recipe["num_labeled"]
+    if num_labeled:
+        if classes:
+            raise ValueError("`classes` cannot be combined with semi-supervised training.")
+        data, picked = datasets.semi_supervised(
+            dataset, num_labeled=num_labeled, batch_size=batch_size, seed=seed, limit=limit
+        )
+        _write_json(os.path.join(out, LABELED_INDICES), [int(i) for i in picked])
+    else:
+        data = datasets.load(
+            dataset, batch_size=batch_size, limit=limit, seed=seed, classes=classes,
+            with_labels=recipe["with_labels"],
+        )
     checkpoint = os.path.join(out, CHECKPOINT)
     progress = os.path.join(out, "progress.json")
     initial_epoch = 0
@@ -111,7 +132,8 @@ def train(
             transfer.freeze(model.discriminator, until=freeze_discriminator)
         recipes.compile_with_recipe(model, variant)
     else:
-        spec = data.element_spec[0] if isinstance(data.element_spec, tuple) else data.element_spec
+        spec = data.element_spec
+        spec = spec[0] if isinstance(spec, tuple) else spec["real"] if isinstance(spec, dict) else spec
         image_shape = tuple(spec.shape[1:])
         model = recipes.build(variant, image_shape=image_shape, seed=seed)
     _write_json(
@@ -127,12 +149,20 @@ def train(
             "classes": classes,
             "from_preset": from_preset,
             "freeze_discriminator": freeze_discriminator,
+            "num_labeled": num_labeled,
             "seed": seed,
             "backend": keras.backend.backend(),
             "keras_version": keras.__version__,
         },
     )
-    callbacks = [
+    callbacks = []
+    if hasattr(model, "predict_classes") and dataset == "fashion_mnist":
+        # Logged before CSVLogger so metrics.csv records it per epoch.
+        test_images, test_labels = datasets.fashion_mnist.load_arrays("test")
+        callbacks.append(
+            gan_callbacks.ClassifierAccuracy(datasets.to_unit_range(test_images), test_labels)
+        )
+    callbacks += [
         gan_callbacks.SampleGrid(os.path.join(out, "samples")),
         gan_callbacks.LossHistory(out, every_n_steps=10),
         keras.callbacks.CSVLogger(os.path.join(out, "metrics.csv"), append=initial_epoch > 0),
@@ -210,7 +240,7 @@ def export_preset(run_dir, name, dest=None, num_samples=10_000, task=None, descr
     """
     from keras_gans import zoo
     from keras_gans.images import save_grid
-    from keras_gans.metrics import Evaluator, evaluate_generator
+    from keras_gans.metrics import Evaluator, evaluate_generator, variant_metrics
 
     dest = dest or zoo.PRESETS_DIR
     folder = os.path.join(dest, name)
@@ -224,9 +254,17 @@ def export_preset(run_dir, name, dest=None, num_samples=10_000, task=None, descr
         task = task or "classification (GAN evaluator)"
     else:
         model = keras.models.load_model(os.path.join(run_dir, CHECKPOINT))
-        scores = evaluate_generator(model, num_samples=num_samples, verbose=verbose)
+        evaluator = Evaluator()
+        scores = evaluate_generator(model, num_samples=num_samples, evaluator=evaluator, verbose=verbose)
+        labeled = os.path.join(run_dir, LABELED_INDICES)
+        if os.path.exists(labeled):
+            with open(labeled) as f:
+                labeled = json.load(f)
+        else:
+            labeled = None
+        scores.update(variant_metrics(model, evaluator, num_samples, labeled_indices=labeled))
         metrics = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in scores.items()}
-        task = task or "unconditional image generation"
+        task = task or TASKS.get(type(model).__name__, "unconditional image generation")
     with open(os.path.join(run_dir, "progress.json" if run["variant"] != "classifier" else "run.json")) as f:
         epochs_done = json.load(f).get("epochs_done", run.get("epochs"))
     card = zoo.save_to_preset(

@@ -8,6 +8,8 @@ can address them.
 
 from keras import layers
 
+from keras_gans.layers.spectral import SpectralConv2D, SpectralDense
+
 UPSAMPLING_MODES = ("nearest", "bilinear", "transpose")
 
 
@@ -44,16 +46,20 @@ def generator_body(x, image_shape, filters, kernel_size, upsampling):
     return layers.Conv2D(channels, kernel_size, padding="same", activation="tanh", name="image")(x)
 
 
-def discriminator_body(x, filters, kernel_size, dropout=0.0, normalization="batch"):
+def discriminator_body(x, filters, kernel_size, dropout=0.0, normalization="batch",
+                       spectral_normalization=False):
     """Strided convolutions with LeakyReLU, normalized after the first
     block, flattened into a layer named `features`.
 
     Args:
         normalization: `"batch"`, `"layer"` (for gradient-penalty critics,
             where BatchNorm would couple the samples of a batch) or `None`.
+        spectral_normalization: spectrally normalize every convolution
+            (Miyato et al.; usually with `normalization=None`).
     """
+    conv = SpectralConv2D if spectral_normalization else layers.Conv2D
     for i, f in enumerate(filters, start=1):
-        x = layers.Conv2D(f, kernel_size, strides=2, padding="same", name=f"block_{i}_conv")(x)
+        x = conv(f, kernel_size, strides=2, padding="same", name=f"block_{i}_conv")(x)
         if i > 1 and normalization == "batch":
             x = layers.BatchNormalization(name=f"block_{i}_bn")(x)
         elif i > 1 and normalization == "layer":
@@ -62,3 +68,10 @@ def discriminator_body(x, filters, kernel_size, dropout=0.0, normalization="batc
         if dropout:
             x = layers.Dropout(dropout, name=f"block_{i}_dropout")(x)
     return layers.Flatten(name="features")(x)
+
+
+def dense_head(x, units, name, spectral_normalization=False):
+    """A linear output head (`Dense`, or `SpectralDense` when the
+    discriminator is spectrally normalized)."""
+    dense = SpectralDense if spectral_normalization else layers.Dense
+    return dense(units, name=name)(x)

@@ -1,9 +1,9 @@
 """AC-GAN (Odena et al., 2017): the discriminator also classifies."""
 
 import keras
-from keras import layers, ops
+from keras import ops
 
-from keras_gans.layers.blocks import discriminator_body
+from keras_gans.layers.blocks import dense_head
 from keras_gans.models.cgan import CGAN
 
 
@@ -46,9 +46,9 @@ class ACGAN(CGAN):
     def build_discriminator(self):
         """Image -> the DCGAN discriminator body -> (logit, class logits)."""
         images = keras.Input(self.image_shape, name="images")
-        features = discriminator_body(images, self.discriminator_filters, self.kernel_size, self.dropout)
-        logits = layers.Dense(1, name="logits")(features)
-        class_logits = layers.Dense(self.num_classes, name="class_logits")(features)
+        features = self.discriminator_features_body(images)
+        logits = dense_head(features, 1, "logits", self.spectral_normalization)
+        class_logits = dense_head(features, self.num_classes, "class_logits", self.spectral_normalization)
         return keras.Model(images, [logits, class_logits], name="discriminator")
 
     def discriminator_inputs(self, samples, labels=None):

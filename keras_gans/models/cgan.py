@@ -4,7 +4,7 @@ import keras
 from keras import layers, ops
 
 from keras_gans.core.adversarial import AdversarialModel
-from keras_gans.layers.blocks import discriminator_body, generator_body
+from keras_gans.layers.blocks import dense_head, discriminator_body, generator_body
 from keras_gans.layers.conditioning import check_class_labels, label_planes, label_vector
 
 
@@ -23,6 +23,8 @@ class CGAN(AdversarialModel):
         image_shape: `(height, width, channels)`.
         generator_filters, discriminator_filters, kernel_size, upsampling,
             dropout: as in `DCGAN`.
+        spectral_normalization: spectrally normalize the discriminator's
+            convolutions and heads (Miyato et al., 2018).
         **kwargs: `AdversarialModel` options.
 
     Example:
@@ -46,6 +48,7 @@ class CGAN(AdversarialModel):
         kernel_size=3,
         upsampling="nearest",
         dropout=0.0,
+        spectral_normalization=False,
         **kwargs,
     ):
         self.num_classes = int(num_classes)
@@ -55,6 +58,7 @@ class CGAN(AdversarialModel):
         self.kernel_size = int(kernel_size)
         self.upsampling = upsampling
         self.dropout = float(dropout)
+        self.spectral_normalization = bool(spectral_normalization)
 
         super().__init__(
             self.build_generator(latent_dim), self.build_discriminator(), latent_dim=latent_dim, **kwargs
@@ -78,9 +82,16 @@ class CGAN(AdversarialModel):
         labels = keras.Input((), dtype="int32", name="labels")
         planes = label_planes(labels, self.num_classes, *self.image_shape[:2], "label")
         x = layers.Concatenate(name="condition")([images, planes])
-        features = discriminator_body(x, self.discriminator_filters, self.kernel_size, self.dropout)
-        logits = layers.Dense(1, name="logits")(features)
+        features = self.discriminator_features_body(x)
+        logits = dense_head(features, 1, "logits", self.spectral_normalization)
         return keras.Model([images, labels], logits, name="discriminator")
+
+    def discriminator_features_body(self, x):
+        """The shared DCGAN discriminator body with this model's options."""
+        return discriminator_body(
+            x, self.discriminator_filters, self.kernel_size, self.dropout,
+            spectral_normalization=self.spectral_normalization,
+        )
 
     def generator_inputs(self, latents, labels=None):
         return [latents, labels]
@@ -113,5 +124,6 @@ class CGAN(AdversarialModel):
             "kernel_size": self.kernel_size,
             "upsampling": self.upsampling,
             "dropout": self.dropout,
+            "spectral_normalization": self.spectral_normalization,
         }
 

@@ -4,7 +4,7 @@ import keras
 from keras import layers
 
 from keras_gans.core.adversarial import AdversarialModel
-from keras_gans.layers.blocks import UPSAMPLING_MODES, discriminator_body, generator_body
+from keras_gans.layers.blocks import UPSAMPLING_MODES, dense_head, discriminator_body, generator_body
 
 
 def build_dcgan_generator(latent_dim, image_shape, filters, kernel_size, upsampling):
@@ -13,10 +13,11 @@ def build_dcgan_generator(latent_dim, image_shape, filters, kernel_size, upsampl
     return keras.Model(latents, images, name="generator")
 
 
-def build_dcgan_discriminator(image_shape, filters, kernel_size, dropout, normalization="batch"):
+def build_dcgan_discriminator(image_shape, filters, kernel_size, dropout, normalization="batch",
+                              spectral_normalization=False):
     images = keras.Input(image_shape, name="images")
-    features = discriminator_body(images, filters, kernel_size, dropout, normalization)
-    logits = layers.Dense(1, name="logits")(features)
+    features = discriminator_body(images, filters, kernel_size, dropout, normalization, spectral_normalization)
+    logits = dense_head(features, 1, "logits", spectral_normalization)
     return keras.Model(images, logits, name="discriminator")
 
 
@@ -44,6 +45,8 @@ class DCGAN(AdversarialModel):
         dropout: dropout after each discriminator block.
         normalization: the discriminator's normalization, `"batch"`,
             `"layer"` or `None`.
+        spectral_normalization: spectrally normalize the discriminator's
+            convolutions and heads (Miyato et al., 2018).
         **kwargs: `AdversarialModel` options.
 
     Example:
@@ -69,6 +72,7 @@ class DCGAN(AdversarialModel):
         upsampling="nearest",
         dropout=0.0,
         normalization="batch",
+        spectral_normalization=False,
         **kwargs,
     ):
         image_shape = tuple(int(d) for d in image_shape)
@@ -93,12 +97,14 @@ class DCGAN(AdversarialModel):
         self.upsampling = upsampling
         self.dropout = float(dropout)
         self.normalization = normalization
+        self.spectral_normalization = bool(spectral_normalization)
         super().__init__(
             generator=build_dcgan_generator(
                 latent_dim, image_shape, self.generator_filters, self.kernel_size, upsampling
             ),
             discriminator=build_dcgan_discriminator(
-                image_shape, self.discriminator_filters, self.kernel_size, self.dropout, normalization
+                image_shape, self.discriminator_filters, self.kernel_size, self.dropout, normalization,
+                self.spectral_normalization,
             ),
             latent_dim=latent_dim,
             **kwargs,
@@ -113,4 +119,5 @@ class DCGAN(AdversarialModel):
             "upsampling": self.upsampling,
             "dropout": self.dropout,
             "normalization": self.normalization,
+            "spectral_normalization": self.spectral_normalization,
         }

@@ -5,7 +5,7 @@ import numpy as np
 from keras import layers, ops
 
 from keras_gans.core.adversarial import AdversarialModel
-from keras_gans.layers.blocks import discriminator_body, generator_body
+from keras_gans.layers.blocks import dense_head, discriminator_body, generator_body
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -27,6 +27,8 @@ class InfoGAN(AdversarialModel):
         continuous_weight: weight of the continuous codes inside it.
         image_shape, generator_filters, discriminator_filters, kernel_size,
             upsampling: as in `DCGAN`.
+        spectral_normalization: spectrally normalize the discriminator's
+            convolutions and heads (Miyato et al., 2018).
         **kwargs: `AdversarialModel` options.
 
     Example:
@@ -54,6 +56,7 @@ class InfoGAN(AdversarialModel):
         discriminator_filters=(64, 128),
         kernel_size=3,
         upsampling="nearest",
+        spectral_normalization=False,
         **kwargs,
     ):
         kwargs.pop("latent_dim", None)
@@ -67,6 +70,7 @@ class InfoGAN(AdversarialModel):
         self.discriminator_filters = tuple(discriminator_filters)
         self.kernel_size = int(kernel_size)
         self.upsampling = upsampling
+        self.spectral_normalization = bool(spectral_normalization)
         latent_dim = self.noise_dim + self.num_categories + self.num_continuous
 
         latents = keras.Input((latent_dim,), name="latents")
@@ -74,8 +78,11 @@ class InfoGAN(AdversarialModel):
         generator = keras.Model(latents, images, name="generator")
 
         image_in = keras.Input(self.image_shape, name="images")
-        features = discriminator_body(image_in, self.discriminator_filters, self.kernel_size)
-        logits = layers.Dense(1, name="logits")(features)
+        features = discriminator_body(
+            image_in, self.discriminator_filters, self.kernel_size,
+            spectral_normalization=self.spectral_normalization,
+        )
+        logits = dense_head(features, 1, "logits", self.spectral_normalization)
         q = layers.Dense(128, name="q_dense")(features)
         q = layers.BatchNormalization(name="q_bn")(q)
         q = layers.LeakyReLU(0.2, name="q_act")(q)
@@ -158,6 +165,7 @@ class InfoGAN(AdversarialModel):
             "discriminator_filters": self.discriminator_filters,
             "kernel_size": self.kernel_size,
             "upsampling": self.upsampling,
+            "spectral_normalization": self.spectral_normalization,
         }
 
 
