@@ -6,4 +6,5 @@ test: ; bash scripts/test.sh
 benchmark: setup
 	KERAS_BACKEND=tensorflow .venv/bin/python benchmarks/throughput.py
 	KERAS_BACKEND=jax .venv/bin/python benchmarks/throughput.py
+	KERAS_BACKEND=tensorflow .venv/bin/python benchmarks/presets.py
 clean: ; rm -rf .venv runs

@@ -19,6 +19,7 @@ import json
 import os
 
 import keras
+import numpy as np
 
 from keras_gans import callbacks as gan_callbacks
 from keras_gans import datasets, recipes
@@ -239,7 +240,6 @@ def export_preset(run_dir, name, dest=None, num_samples=10_000, task=None, descr
         The preset card.
     """
     from keras_gans import zoo
-    from keras_gans.images import save_grid
     from keras_gans.metrics import Evaluator, evaluate_generator, variant_metrics
 
     dest = dest or zoo.PRESETS_DIR
@@ -292,9 +292,32 @@ def export_preset(run_dir, name, dest=None, num_samples=10_000, task=None, descr
         ),
     )
     if run["variant"] != "classifier":
-        save_grid(model.generate(64, seed=0), os.path.join(folder, "samples.png"))
+        _save_preset_samples(model, os.path.join(folder, "samples.png"))
     _write_card_readme(folder, card)
     return card
+
+
+SAMPLE_CAPTIONS = {
+    "CGAN": "one row per requested class (0-9), 8 samples each, seed 0",
+    "ACGAN": "one row per requested class (0-9), 8 samples each, seed 0",
+    "InfoGAN": "one row per categorical code; along each row the first continuous code goes from -1 to 1",
+}
+
+
+def _save_preset_samples(model, path):
+    """The card's picture: a class grid (one row per class) for conditional
+    models, a code traversal (one row per category) for InfoGAN, else 64
+    samples of seed 0."""
+    from keras_gans import latent
+    from keras_gans.images import save_grid
+    from keras_gans.models import CGAN, InfoGAN
+
+    if isinstance(model, CGAN):
+        latent.save_class_grid(model, path, per_class=8, seed=0)
+    elif isinstance(model, InfoGAN) and model.num_continuous:
+        latent.save_code_traversal(model, path, code=0, values=np.linspace(-1.0, 1.0, 8), seed=0)
+    else:
+        save_grid(model.generate(64, seed=0), path)
 
 
 def _write_card_readme(folder, card):
@@ -318,7 +341,8 @@ def _write_card_readme(folder, card):
     ]
     lines += [f"| {k} | {v} |" for k, v in card["metrics"].items()]
     if os.path.exists(os.path.join(folder, "samples.png")):
-        lines += ["", "![samples (seed 0)](samples.png)"]
+        caption = SAMPLE_CAPTIONS.get(card["class_name"], "64 samples, seed 0")
+        lines += ["", f"![{caption}](samples.png)", "", f"*{caption}.*"]
     with atomic_path(os.path.join(folder, "README.md")) as tmp:
         with open(tmp, "w") as f:
             f.write("\n".join(lines) + "\n")
