@@ -20,6 +20,7 @@ BEGIN, END = "<!-- presets:begin -->", "<!-- presets:end -->"
 QUALITY = ("fid", "kid", "precision", "recall", "density", "coverage", "inception_score")
 PURPOSE = (
     "conditional_accuracy", "real_accuracy", "relative_conditional_accuracy",
+    "discriminator_test_accuracy",
     "clustering_accuracy", "code_class_accuracy",
     "test_accuracy", "supervised_only_test_accuracy", "num_labeled",
 )

@@ -2,7 +2,8 @@
 
 - Conditional models (cGAN, AC-GAN): how often the evaluator classifies a
   sample as the class it was generated for, next to how often it classifies
-  real test images correctly.
+  real test images correctly (and, for AC-GAN, the test accuracy of its
+  discriminator's class head).
 - InfoGAN: how well the unsupervised categorical code matches the classes,
   on real images (Q's prediction) and on generated ones.
 - Semi-supervised GAN: its classifier's test accuracy, next to the same
@@ -124,7 +125,11 @@ def variant_metrics(model, evaluator=None, num_samples=10_000, labeled_indices=N
     from keras_gans.models import CGAN, SGAN, InfoGAN
 
     if isinstance(model, CGAN):
-        return conditional_accuracy(model, evaluator, num_samples)
+        scores = conditional_accuracy(model, evaluator, num_samples)
+        if hasattr(model, "classify"):  # AC-GAN: its discriminator is a classifier too
+            images, labels = real_images("test")
+            scores["discriminator_test_accuracy"] = float((model.classify(images) == labels).mean())
+        return scores
     if isinstance(model, InfoGAN):
         return code_clustering(model, evaluator, num_samples)
     if isinstance(model, SGAN):
