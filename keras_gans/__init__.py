@@ -15,4 +15,4 @@ gan.fit(kg.datasets.load("fashion_mnist"), epochs=1,
 
 __version__ = "0.1.0"
 
-from keras_gans import callbacks, datasets, images, latent, losses, metrics, models, transfer, zoo
+from keras_gans import callbacks, datasets, images, latent, layers, losses, metrics, models, transfer, zoo

@@ -10,7 +10,11 @@ import pytest
 import keras_gans as kg
 from keras_gans import cli, datasets, metrics, zoo
 
-SHIPPED = ("fashion_mnist_classifier", "dcgan_fashion_mnist", "gan_fashion_mnist")
+GENERATORS = (
+    "dcgan_fashion_mnist", "gan_fashion_mnist", "cgan_fashion_mnist", "acgan_fashion_mnist",
+    "infogan_fashion_mnist", "sgan_fashion_mnist_100labels", "wgan_gp_fashion_mnist",
+)
+SHIPPED = ("fashion_mnist_classifier",) + GENERATORS
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +35,7 @@ def test_shipped_presets_are_listed_with_their_cards():
         assert card["recipe"]["command"].startswith("keras-gans train")
         assert card["metrics"] and card["sha256"] and card["keras_version"]
         assert rows[name]["size_mb"] < 20
-    for name in ("dcgan_fashion_mnist", "gan_fashion_mnist"):
+    for name in GENERATORS:
         assert {"fid", "kid", "precision", "recall"} <= set(rows[name]["metrics"])
 
 
@@ -40,7 +44,9 @@ def test_evaluator_accuracy(evaluator, test_set):
     assert evaluator.accuracy(images, labels) >= 0.92
 
 
-@pytest.mark.parametrize("name", ["dcgan_fashion_mnist", "gan_fashion_mnist"])
+@pytest.mark.parametrize(
+    "name", ["dcgan_fashion_mnist", "gan_fashion_mnist", "cgan_fashion_mnist", "wgan_gp_fashion_mnist"]
+)
 def test_preset_samples_look_like_clothing(name, evaluator, test_set):
     gan = zoo.load(name)
     samples = gan.generate(1000, seed=0)
@@ -109,3 +115,34 @@ def test_cli_list_sample_evaluate(tmp_path, capsys):
     assert {"fid", "kid", "precision", "recall", "density", "coverage", "inception_score"} <= set(scores)
     assert cli.main(["evaluate", "nonexistent_preset"]) == 2
     assert "Unknown preset" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["cgan_fashion_mnist", "acgan_fashion_mnist"])
+def test_conditional_presets_meet_the_accuracy_target(name, evaluator, test_set):
+    """Samples are classified as their requested class at least 95% as often
+    as real test images are (the zoo's target), here on 1,000 samples."""
+    gan = zoo.load(name)
+    wanted = np.arange(1000) % 10
+    accuracy = evaluator.accuracy(gan.generate(1000, seed=1, labels=wanted), wanted)
+    real_accuracy = evaluator.accuracy(*test_set)
+    print(f"{name}: conditional accuracy {accuracy:.3f}, real {real_accuracy:.3f}")
+    assert accuracy >= 0.95 * real_accuracy
+
+
+def test_infogan_preset_code_clusters_the_classes(test_set):
+    gan = zoo.load("infogan_fashion_mnist")
+    images, labels = test_set
+    accuracy = kg.models.infogan.clustering_accuracy(gan.predict_category(images[:2000]), labels[:2000])
+    print(f"infogan_fashion_mnist clustering accuracy on 2,000 test images: {accuracy:.3f}")
+    assert accuracy > 0.3  # chance (best map of a random clustering) is about 0.11
+
+
+def test_sgan_preset_beats_its_supervised_only_baseline(test_set):
+    gan = zoo.load("sgan_fashion_mnist_100labels")
+    card = zoo.read_card(zoo.resolve("sgan_fashion_mnist_100labels"))
+    images, labels = test_set
+    accuracy = (gan.predict_classes(images) == labels).mean()
+    assert accuracy == pytest.approx(card["metrics"]["test_accuracy"], abs=1e-3)
+    assert card["metrics"]["num_labeled"] == 100
+    assert accuracy > card["metrics"]["supervised_only_test_accuracy"]
+    assert gan.classifier.predict(images[:4], verbose=0).shape == (4, 10)
