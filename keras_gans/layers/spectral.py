@@ -18,15 +18,24 @@ def _l2_normalize(x, epsilon=1e-12):
 
 
 class _SpectralMixin:
-    """Shared by the spectral layers: `u` and `normalized_kernel`."""
+    """Shared by the spectral layers: `power_iterations`, the state `u` and
+    `normalized_kernel`."""
 
-    def _build_u(self):
+    def __init__(self, *args, power_iterations=1, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.power_iterations = int(power_iterations)
+
+    def build(self, input_shape):
+        super().build(input_shape)
         self.vector_u = self.add_weight(
             shape=(1, self.kernel.shape[-1]),
             initializer=keras.initializers.RandomNormal(stddev=1.0),
             trainable=False,
             name="vector_u",
         )
+
+    def get_config(self):
+        return {**super().get_config(), "power_iterations": self.power_iterations}
 
     # Conv2D and Dense serialize kernel and bias only (their quantization
     # layouts); the generic Layer format also keeps `vector_u`.
@@ -65,22 +74,11 @@ class SpectralConv2D(_SpectralMixin, layers.Conv2D):
     ```
     """
 
-    def __init__(self, *args, power_iterations=1, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.power_iterations = int(power_iterations)
-
-    def build(self, input_shape):
-        super().build(input_shape)
-        self._build_u()
-
     def call(self, inputs, training=False):
         outputs = self.convolution_op(inputs, self.normalized_kernel(training))
         if self.use_bias:
             outputs = ops.add(outputs, ops.reshape(self.bias, (1,) * (len(outputs.shape) - 1) + (-1,)))
         return self.activation(outputs) if self.activation is not None else outputs
-
-    def get_config(self):
-        return {**super().get_config(), "power_iterations": self.power_iterations}
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -98,19 +96,8 @@ class SpectralDense(_SpectralMixin, layers.Dense):
     ```
     """
 
-    def __init__(self, *args, power_iterations=1, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.power_iterations = int(power_iterations)
-
-    def build(self, input_shape):
-        super().build(input_shape)
-        self._build_u()
-
     def call(self, inputs, training=False):
         outputs = ops.matmul(inputs, self.normalized_kernel(training))
         if self.use_bias:
             outputs = ops.add(outputs, self.bias)
         return self.activation(outputs) if self.activation is not None else outputs
-
-    def get_config(self):
-        return {**super().get_config(), "power_iterations": self.power_iterations}

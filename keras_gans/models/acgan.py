@@ -3,7 +3,6 @@
 import keras
 from keras import ops
 
-from keras_gans.layers.blocks import dense_head
 from keras_gans.models.cgan import CGAN
 
 
@@ -46,9 +45,9 @@ class ACGAN(CGAN):
     def build_discriminator(self):
         """Image -> the DCGAN discriminator body -> (logit, class logits)."""
         images = keras.Input(self.image_shape, name="images")
-        features = self.discriminator_features_body(images)
-        logits = dense_head(features, 1, "logits", self.spectral_normalization)
-        class_logits = dense_head(features, self.num_classes, "class_logits", self.spectral_normalization)
+        features = self.image_discriminator_features(images)
+        logits = self.image_head(features, 1, "logits")
+        class_logits = self.image_head(features, self.num_classes, "class_logits")
         return keras.Model(images, [logits, class_logits], name="discriminator")
 
     def discriminator_inputs(self, samples, labels=None):

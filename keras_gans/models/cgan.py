@@ -4,12 +4,12 @@ import keras
 from keras import layers, ops
 
 from keras_gans.core.adversarial import AdversarialModel
-from keras_gans.layers.blocks import dense_head, discriminator_body, generator_body
+from keras_gans.models.image_networks import ImageNetworks
 from keras_gans.layers.conditioning import check_class_labels, label_planes, label_vector
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class CGAN(AdversarialModel):
+class CGAN(ImageNetworks, AdversarialModel):
     """Class-conditional DCGAN.
 
     The generator gets the latent concatenated with the one-hot label; the
@@ -20,12 +20,10 @@ class CGAN(AdversarialModel):
     Args:
         num_classes: number of classes.
         latent_dim: size of the latent vector.
-        image_shape: `(height, width, channels)`.
-        generator_filters, discriminator_filters, kernel_size, upsampling,
-            dropout: as in `DCGAN`.
-        spectral_normalization: spectrally normalize the discriminator's
-            convolutions and heads (Miyato et al., 2018).
-        **kwargs: `AdversarialModel` options.
+        **kwargs: the network options of `DCGAN` (`image_shape`,
+            `generator_filters`, `discriminator_filters`, `kernel_size`,
+            `upsampling`, `dropout`, `normalization`,
+            `spectral_normalization`) and `AdversarialModel` options.
 
     Example:
 
@@ -38,28 +36,9 @@ class CGAN(AdversarialModel):
     ```
     """
 
-    def __init__(
-        self,
-        num_classes=10,
-        latent_dim=100,
-        image_shape=(28, 28, 1),
-        generator_filters=(128, 64, 32),
-        discriminator_filters=(64, 128),
-        kernel_size=3,
-        upsampling="nearest",
-        dropout=0.0,
-        spectral_normalization=False,
-        **kwargs,
-    ):
+    def __init__(self, num_classes=10, latent_dim=100, **kwargs):
         self.num_classes = int(num_classes)
-        self.image_shape = tuple(int(d) for d in image_shape)
-        self.generator_filters = tuple(generator_filters)
-        self.discriminator_filters = tuple(discriminator_filters)
-        self.kernel_size = int(kernel_size)
-        self.upsampling = upsampling
-        self.dropout = float(dropout)
-        self.spectral_normalization = bool(spectral_normalization)
-
+        self.configure_image_networks(kwargs)
         super().__init__(
             self.build_generator(latent_dim), self.build_discriminator(), latent_dim=latent_dim, **kwargs
         )
@@ -71,10 +50,7 @@ class CGAN(AdversarialModel):
         x = layers.Concatenate(name="condition")(
             [latents, label_vector(labels, self.num_classes, "label")]
         )
-        images = generator_body(
-            x, self.image_shape, self.generator_filters, self.kernel_size, self.upsampling
-        )
-        return keras.Model([latents, labels], images, name="generator")
+        return keras.Model([latents, labels], self.image_generator(x), name="generator")
 
     def build_discriminator(self):
         """Image + one-hot label planes -> the DCGAN discriminator body -> logit."""
@@ -82,16 +58,8 @@ class CGAN(AdversarialModel):
         labels = keras.Input((), dtype="int32", name="labels")
         planes = label_planes(labels, self.num_classes, *self.image_shape[:2], "label")
         x = layers.Concatenate(name="condition")([images, planes])
-        features = self.discriminator_features_body(x)
-        logits = dense_head(features, 1, "logits", self.spectral_normalization)
+        logits = self.image_head(self.image_discriminator_features(x), 1, "logits")
         return keras.Model([images, labels], logits, name="discriminator")
-
-    def discriminator_features_body(self, x):
-        """The shared DCGAN discriminator body with this model's options."""
-        return discriminator_body(
-            x, self.discriminator_filters, self.kernel_size, self.dropout,
-            spectral_normalization=self.spectral_normalization,
-        )
 
     def generator_inputs(self, latents, labels=None):
         return [latents, labels]
@@ -116,14 +84,4 @@ class CGAN(AdversarialModel):
         return batch
 
     def networks_config(self):
-        return {
-            "num_classes": self.num_classes,
-            "image_shape": self.image_shape,
-            "generator_filters": self.generator_filters,
-            "discriminator_filters": self.discriminator_filters,
-            "kernel_size": self.kernel_size,
-            "upsampling": self.upsampling,
-            "dropout": self.dropout,
-            "spectral_normalization": self.spectral_normalization,
-        }
-
+        return {"num_classes": self.num_classes, **self.image_networks_config()}

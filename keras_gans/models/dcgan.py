@@ -1,28 +1,13 @@
 """DCGAN (Radford et al., 2016) with its well-known training tricks."""
 
 import keras
-from keras import layers
 
 from keras_gans.core.adversarial import AdversarialModel
-from keras_gans.layers.blocks import UPSAMPLING_MODES, dense_head, discriminator_body, generator_body
-
-
-def build_dcgan_generator(latent_dim, image_shape, filters, kernel_size, upsampling):
-    latents = keras.Input((latent_dim,), name="latents")
-    images = generator_body(latents, image_shape, filters, kernel_size, upsampling)
-    return keras.Model(latents, images, name="generator")
-
-
-def build_dcgan_discriminator(image_shape, filters, kernel_size, dropout, normalization="batch",
-                              spectral_normalization=False):
-    images = keras.Input(image_shape, name="images")
-    features = discriminator_body(images, filters, kernel_size, dropout, normalization, spectral_normalization)
-    logits = dense_head(features, 1, "logits", spectral_normalization)
-    return keras.Model(images, logits, name="discriminator")
+from keras_gans.models.image_networks import ImageNetworks
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class DCGAN(AdversarialModel):
+class DCGAN(ImageNetworks, AdversarialModel):
     """Deep convolutional GAN.
 
     The generator projects the latent to a small feature map and doubles its
@@ -49,6 +34,9 @@ class DCGAN(AdversarialModel):
             convolutions and heads (Miyato et al., 2018).
         **kwargs: `AdversarialModel` options.
 
+    Every image variant (`WGANGP`, `CGAN`, `ACGAN`, `InfoGAN`, `SGAN`) takes
+    the same network options (`keras_gans.models.image_networks`).
+
     Example:
 
     ```python
@@ -62,62 +50,14 @@ class DCGAN(AdversarialModel):
     ```
     """
 
-    def __init__(
-        self,
-        latent_dim=100,
-        image_shape=(28, 28, 1),
-        generator_filters=(128, 64, 32),
-        discriminator_filters=(64, 128),
-        kernel_size=3,
-        upsampling="nearest",
-        dropout=0.0,
-        normalization="batch",
-        spectral_normalization=False,
-        **kwargs,
-    ):
-        image_shape = tuple(int(d) for d in image_shape)
-        if len(image_shape) != 3:
-            raise ValueError(
-                f"`image_shape` must be (height, width, channels); received {image_shape}."
-            )
-        if upsampling not in UPSAMPLING_MODES:
-            raise ValueError(
-                f"`upsampling` must be one of {UPSAMPLING_MODES}; received {upsampling!r}."
-            )
-        scale = 2 ** (len(generator_filters) - 1)
-        if image_shape[0] % scale or image_shape[1] % scale:
-            raise ValueError(
-                f"`image_shape` {image_shape[:2]} must be divisible by {scale} "
-                f"for {len(generator_filters) - 1} upsampling blocks."
-            )
-        self.image_shape = image_shape
-        self.generator_filters = tuple(int(f) for f in generator_filters)
-        self.discriminator_filters = tuple(int(f) for f in discriminator_filters)
-        self.kernel_size = int(kernel_size)
-        self.upsampling = upsampling
-        self.dropout = float(dropout)
-        self.normalization = normalization
-        self.spectral_normalization = bool(spectral_normalization)
-        super().__init__(
-            generator=build_dcgan_generator(
-                latent_dim, image_shape, self.generator_filters, self.kernel_size, upsampling
-            ),
-            discriminator=build_dcgan_discriminator(
-                image_shape, self.discriminator_filters, self.kernel_size, self.dropout, normalization,
-                self.spectral_normalization,
-            ),
-            latent_dim=latent_dim,
-            **kwargs,
-        )
+    def __init__(self, latent_dim=100, **kwargs):
+        self.configure_image_networks(kwargs)
+        latents = keras.Input((latent_dim,), name="latents")
+        generator = keras.Model(latents, self.image_generator(latents), name="generator")
+        images = keras.Input(self.image_shape, name="images")
+        logits = self.image_head(self.image_discriminator_features(images), 1, "logits")
+        discriminator = keras.Model(images, logits, name="discriminator")
+        super().__init__(generator=generator, discriminator=discriminator, latent_dim=latent_dim, **kwargs)
 
     def networks_config(self):
-        return {
-            "image_shape": self.image_shape,
-            "generator_filters": self.generator_filters,
-            "discriminator_filters": self.discriminator_filters,
-            "kernel_size": self.kernel_size,
-            "upsampling": self.upsampling,
-            "dropout": self.dropout,
-            "normalization": self.normalization,
-            "spectral_normalization": self.spectral_normalization,
-        }
+        return self.image_networks_config()

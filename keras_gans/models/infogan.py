@@ -5,11 +5,11 @@ import numpy as np
 from keras import layers, ops
 
 from keras_gans.core.adversarial import AdversarialModel
-from keras_gans.layers.blocks import dense_head, discriminator_body, generator_body
+from keras_gans.models.image_networks import ImageNetworks
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class InfoGAN(AdversarialModel):
+class InfoGAN(ImageNetworks, AdversarialModel):
     """DCGAN networks with a categorical and continuous latent codes.
 
     The latent is `[noise, one-hot categorical code, continuous codes]`. The
@@ -25,11 +25,10 @@ class InfoGAN(AdversarialModel):
         num_continuous: number of continuous codes, uniform in [-1, 1].
         info_weight: lambda of the mutual-information term.
         continuous_weight: weight of the continuous codes inside it.
-        image_shape, generator_filters, discriminator_filters, kernel_size,
-            upsampling: as in `DCGAN`.
-        spectral_normalization: spectrally normalize the discriminator's
-            convolutions and heads (Miyato et al., 2018).
-        **kwargs: `AdversarialModel` options.
+        **kwargs: the network options of `DCGAN` (`image_shape`,
+            `generator_filters`, `discriminator_filters`, `kernel_size`,
+            `upsampling`, `dropout`, `normalization`,
+            `spectral_normalization`) and `AdversarialModel` options.
 
     Example:
 
@@ -51,12 +50,6 @@ class InfoGAN(AdversarialModel):
         num_continuous=2,
         info_weight=1.0,
         continuous_weight=0.5,
-        image_shape=(28, 28, 1),
-        generator_filters=(128, 64, 32),
-        discriminator_filters=(64, 128),
-        kernel_size=3,
-        upsampling="nearest",
-        spectral_normalization=False,
         **kwargs,
     ):
         kwargs.pop("latent_dim", None)
@@ -65,24 +58,15 @@ class InfoGAN(AdversarialModel):
         self.num_continuous = int(num_continuous)
         self.info_weight = float(info_weight)
         self.continuous_weight = float(continuous_weight)
-        self.image_shape = tuple(int(d) for d in image_shape)
-        self.generator_filters = tuple(generator_filters)
-        self.discriminator_filters = tuple(discriminator_filters)
-        self.kernel_size = int(kernel_size)
-        self.upsampling = upsampling
-        self.spectral_normalization = bool(spectral_normalization)
+        self.configure_image_networks(kwargs)
         latent_dim = self.noise_dim + self.num_categories + self.num_continuous
 
         latents = keras.Input((latent_dim,), name="latents")
-        images = generator_body(latents, self.image_shape, self.generator_filters, self.kernel_size, upsampling)
-        generator = keras.Model(latents, images, name="generator")
+        generator = keras.Model(latents, self.image_generator(latents), name="generator")
 
         image_in = keras.Input(self.image_shape, name="images")
-        features = discriminator_body(
-            image_in, self.discriminator_filters, self.kernel_size,
-            spectral_normalization=self.spectral_normalization,
-        )
-        logits = dense_head(features, 1, "logits", self.spectral_normalization)
+        features = self.image_discriminator_features(image_in)
+        logits = self.image_head(features, 1, "logits")
         q = layers.Dense(128, name="q_dense")(features)
         q = layers.BatchNormalization(name="q_bn")(q)
         q = layers.LeakyReLU(0.2, name="q_act")(q)
@@ -160,12 +144,7 @@ class InfoGAN(AdversarialModel):
             "num_continuous": self.num_continuous,
             "info_weight": self.info_weight,
             "continuous_weight": self.continuous_weight,
-            "image_shape": self.image_shape,
-            "generator_filters": self.generator_filters,
-            "discriminator_filters": self.discriminator_filters,
-            "kernel_size": self.kernel_size,
-            "upsampling": self.upsampling,
-            "spectral_normalization": self.spectral_normalization,
+            **self.image_networks_config(),
         }
 
 
