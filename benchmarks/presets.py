@@ -32,8 +32,27 @@ def _fmt(value):
     return "" if value is None else str(value)
 
 
+def _table(header, rows):
+    return [
+        "| " + " | ".join(header) + " |",
+        "|---" * len(header) + "|",
+        *("| " + " | ".join(row) + " |" for row in rows),
+    ]
+
+
 def section():
     cards = [zoo.read_card(os.path.join(zoo.PRESETS_DIR, name)) for name in zoo.names()]
+    generators = [card for card in cards if "fid" in card.get("metrics", {})]
+    quality = [
+        [f"`{card['name']}`", str(card["recipe"].get("epochs", "")), f"`{card['recipe'].get('command', '')}`"]
+        + [_fmt(card["metrics"].get(k)) for k in QUALITY]
+        for card in generators
+    ]
+    purpose = [
+        [f"`{card['name']}`"] + [_fmt(card["metrics"].get(k)) for k in PURPOSE]
+        for card in generators
+        if any(k in card["metrics"] for k in PURPOSE)
+    ]
     lines = [
         BEGIN,
         "",
@@ -44,19 +63,7 @@ def section():
         "the 128-d feature space of `fashion_mnist_classifier` (lower FID/KID is",
         "better; FID between 10,000 real training images and the test set is 0.44).",
         "",
-        "| preset | epochs | command | " + " | ".join(QUALITY) + " |",
-        "|---" * (3 + len(QUALITY)) + "|",
-    ]
-    for card in cards:
-        metrics = card.get("metrics", {})
-        if "fid" not in metrics:
-            continue
-        recipe = card.get("recipe", {})
-        lines.append(
-            f"| `{card['name']}` | {recipe.get('epochs', '')} | `{recipe.get('command', '')}` | "
-            + " | ".join(_fmt(metrics.get(k)) for k in QUALITY) + " |"
-        )
-    lines += [
+        *_table(["preset", "epochs", "command", *QUALITY], quality),
         "",
         "What each variant is for (conditional accuracy: the evaluator classifies a",
         "sample as its requested class; relative: divided by the evaluator's accuracy",
@@ -66,14 +73,10 @@ def section():
         "discriminator's test accuracy next to the same network trained on the same",
         "labelled images alone):",
         "",
-        "| preset | " + " | ".join(PURPOSE) + " |",
-        "|---" * (1 + len(PURPOSE)) + "|",
+        *_table(["preset", *PURPOSE], purpose),
+        "",
+        END,
     ]
-    for card in cards:
-        metrics = card.get("metrics", {})
-        if "fid" in metrics and any(k in metrics for k in PURPOSE):
-            lines.append(f"| `{card['name']}` | " + " | ".join(_fmt(metrics.get(k)) for k in PURPOSE) + " |")
-    lines += ["", END]
     return "\n".join(lines)
 
 
