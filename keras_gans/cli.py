@@ -76,8 +76,29 @@ def _sample(args):
     model = _load_model(args.name)
     if not hasattr(model, "generate"):
         raise ValueError(f"{args.name!r} is not a generative model.")
-    save_grid(model.generate(args.n, seed=args.seed), args.out)
+    labels = None
+    if args.labels is not None:
+        labels = [args.labels[i % len(args.labels)] for i in range(args.n)]
+    save_grid(model.generate(args.n, seed=args.seed, labels=labels), args.out)
     print(f"{args.n} samples written to {args.out}")
+
+
+def _walk(args):
+    from keras_gans import latent
+
+    model = _load_model(args.name)
+    if len(args.seeds) < 2:
+        raise ValueError(f"--seeds needs at least two seeds; received {args.seeds}.")
+    if args.out.lower().endswith(".gif"):
+        # Up to four tiles, each touring all the seeds from a different start.
+        tours = [args.seeds[i:] + args.seeds[:i] for i in range(min(4, len(args.seeds)))]
+        latent.save_interpolation_gif(model, args.out, tours=tours, steps=args.steps,
+                                      method=args.method, labels=args.label)
+    else:
+        pairs = list(zip(args.seeds, args.seeds[1:]))
+        latent.save_interpolation_grid(model, args.out, seeds=pairs, steps=args.steps,
+                                       method=args.method, labels=args.label)
+    print(f"Latent walk through seeds {args.seeds} written to {args.out}")
 
 
 def _evaluate(args):
@@ -155,7 +176,20 @@ def build_parser():
     sample.add_argument("--n", type=int, default=64, help="number of samples (default 64)")
     sample.add_argument("--seed", type=int, default=0, help="latent seed (default 0)")
     sample.add_argument("--out", default="samples.png", help="PNG path (default samples.png)")
+    sample.add_argument("--labels", type=int, nargs="+", default=None,
+                        help="conditional models: classes to request, cycled over the samples")
     sample.set_defaults(func=_sample)
+
+    walk = commands.add_parser(
+        "walk", help="write a latent interpolation between seeds as a PNG grid or an animated GIF"
+    )
+    walk.add_argument("name", help="preset name, preset folder, or run folder")
+    walk.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3], help="seeds to visit")
+    walk.add_argument("--steps", type=int, default=8, help="images between consecutive seeds")
+    walk.add_argument("--method", choices=["slerp", "lerp"], default="slerp")
+    walk.add_argument("--label", type=int, default=None, help="conditional models: the class to walk in")
+    walk.add_argument("--out", default="walk.gif", help=".gif (animation) or .png (one row per pair)")
+    walk.set_defaults(func=_walk)
 
     evaluate = commands.add_parser(
         "evaluate",

@@ -78,10 +78,14 @@ def vector_arithmetic(latents_a, latents_b, latents_c):
     return means[0] - means[1] + means[2]
 
 
-def save_interpolation_grid(gan, path, seeds=((0, 1), (2, 3), (4, 5)), steps=8, method="slerp"):
-    """One row of `steps` images per pair of seeds, written as a PNG."""
+def save_interpolation_grid(gan, path, seeds=((0, 1), (2, 3), (4, 5)), steps=8, method="slerp",
+                            labels=None):
+    """One row of `steps` images per pair of seeds, written as a PNG.
+
+    `labels`: for conditional models, one class for every image (an int) or
+    one per image; `None` cycles through the classes."""
     latents = np.concatenate([interpolate(gan, a, b, steps, method) for a, b in seeds])
-    return save_grid(gan.generate(len(latents), latents=latents), path, columns=steps)
+    return save_grid(gan.generate(len(latents), latents=latents, labels=labels), path, columns=steps)
 
 
 def save_class_grid(gan, path, per_class=8, seed=0):
@@ -109,7 +113,8 @@ def save_interpolation_gif(gan, path, tours=((0, 1, 2), (3, 4, 5), (6, 7, 8), (9
         steps: frames between consecutive seeds.
         method: `"slerp"` or `"lerp"`.
         duration_ms: display time of each frame.
-        labels: for conditional models, one class label per tour.
+        labels: for conditional models, one class for every tile (an int)
+            or one per tour.
 
     Returns:
         `path`.

@@ -61,3 +61,23 @@ def test_terminate_on_nan_reads_gan_losses():
     assert gan.stop_training
     assert len(history.history["d_loss"]) == 1
     assert int(gan.g_optimizer.iterations) < 32
+
+
+def test_cli_sample_with_labels_and_walk(tmp_path, capsys):
+    from PIL import Image
+
+    run = str(tmp_path / "run")
+    assert cli.main(["train", "cgan", "--epochs", "1", "--steps-per-epoch", "1", "--batch-size", "8",
+                     "--limit", "64", "--out", run]) == 0
+    grid = str(tmp_path / "sneakers.png")
+    assert cli.main(["sample", run, "--n", "4", "--labels", "7", "--out", grid]) == 0
+    assert cli.main(["sample", run, "--n", "4", "--labels", "10", "--out", grid]) == 2
+    assert "labels in [0, 10)" in capsys.readouterr().err
+    gif = str(tmp_path / "walk.gif")
+    assert cli.main(["walk", run, "--seeds", "0", "1", "2", "--steps", "2", "--label", "3", "--out", gif]) == 0
+    animation = Image.open(gif)
+    assert animation.n_frames == 3 * 2  # a closed tour of three seeds, two frames per leg
+    png = str(tmp_path / "walk.png")
+    assert cli.main(["walk", run, "--seeds", "0", "1", "2", "--steps", "4", "--out", png]) == 0
+    assert Image.open(png).size[0] > Image.open(png).size[1]  # two rows of four
+    assert cli.main(["walk", run, "--seeds", "0", "--out", png]) == 2
