@@ -134,7 +134,10 @@ def train(
         recipes.compile_with_recipe(model, variant)
     else:
         spec = data.element_spec
-        spec = spec[0] if isinstance(spec, tuple) else spec["real"] if isinstance(spec, dict) else spec
+        if isinstance(spec, tuple):  # (images, labels)
+            spec = spec[0]
+        elif isinstance(spec, dict):  # semi-supervised batches
+            spec = spec["real"]
         image_shape = tuple(spec.shape[1:])
         model = recipes.build(variant, image_shape=image_shape, seed=seed)
     _write_json(
@@ -256,12 +259,11 @@ def export_preset(run_dir, name, dest=None, num_samples=10_000, task=None, descr
         model = keras.models.load_model(os.path.join(run_dir, CHECKPOINT))
         evaluator = Evaluator()
         scores = evaluate_generator(model, num_samples=num_samples, evaluator=evaluator, verbose=verbose)
-        labeled = os.path.join(run_dir, LABELED_INDICES)
-        if os.path.exists(labeled):
-            with open(labeled) as f:
+        labeled_path = os.path.join(run_dir, LABELED_INDICES)
+        labeled = None
+        if os.path.exists(labeled_path):
+            with open(labeled_path) as f:
                 labeled = json.load(f)
-        else:
-            labeled = None
         scores.update(variant_metrics(model, evaluator, num_samples, labeled_indices=labeled))
         metrics = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in scores.items()}
         task = task or TASKS.get(type(model).__name__, "unconditional image generation")

@@ -58,6 +58,12 @@ class _SpectralMixin:
         sigma = ops.sum(ops.matmul(v, weights) * u)
         return self.kernel / sigma
 
+    def _bias_and_activation(self, outputs):
+        """The layer's own bias and activation (channels-last)."""
+        if self.use_bias:
+            outputs = ops.add(outputs, self.bias)
+        return self.activation(outputs) if self.activation is not None else outputs
+
 
 @keras.saving.register_keras_serializable(package="keras_gans")
 class SpectralConv2D(_SpectralMixin, layers.Conv2D):
@@ -75,10 +81,7 @@ class SpectralConv2D(_SpectralMixin, layers.Conv2D):
     """
 
     def call(self, inputs, training=False):
-        outputs = self.convolution_op(inputs, self.normalized_kernel(training))
-        if self.use_bias:
-            outputs = ops.add(outputs, ops.reshape(self.bias, (1,) * (len(outputs.shape) - 1) + (-1,)))
-        return self.activation(outputs) if self.activation is not None else outputs
+        return self._bias_and_activation(self.convolution_op(inputs, self.normalized_kernel(training)))
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -97,7 +100,4 @@ class SpectralDense(_SpectralMixin, layers.Dense):
     """
 
     def call(self, inputs, training=False):
-        outputs = ops.matmul(inputs, self.normalized_kernel(training))
-        if self.use_bias:
-            outputs = ops.add(outputs, self.bias)
-        return self.activation(outputs) if self.activation is not None else outputs
+        return self._bias_and_activation(ops.matmul(inputs, self.normalized_kernel(training)))

@@ -127,6 +127,19 @@ def real_images(split="test", limit=None):
     return datasets.to_unit_range(images), labels
 
 
+def generate_in_chunks(num_samples, seed, generate_chunk, progress=None, chunk_size=1000):
+    """Generates `num_samples` samples in chunks, chunk `start` seeded with
+    `seed * 100_003 + start` (so every metric draws the same samples for a
+    seed), through `generate_chunk(start, n, chunk_seed) -> images`."""
+    samples = []
+    for start in range(0, num_samples, chunk_size):
+        n = min(chunk_size, num_samples - start)
+        samples.append(generate_chunk(start, n, seed * 100_003 + start))
+        if progress:
+            progress.add(n)
+    return np.concatenate(samples)
+
+
 def evaluate_generator(gan, num_samples=10_000, evaluator=None, real=None, seed=0, verbose=0):
     """Generates `num_samples` images and scores them against `real`.
 
@@ -144,15 +157,11 @@ def evaluate_generator(gan, num_samples=10_000, evaluator=None, real=None, seed=
     """
     evaluator = evaluator or Evaluator()
     real = real_images("test")[0] if real is None else real
-    batch = 1000
     bar = keras.utils.Progbar(num_samples, unit_name="sample") if verbose else None
-    samples = []
-    for start in range(0, num_samples, batch):
-        n = min(batch, num_samples - start)
-        samples.append(gan.generate(n, seed=seed * 100_003 + start))
-        if bar:
-            bar.add(n)
-    scores = evaluator.evaluate_samples(np.concatenate(samples), real)
+    samples = generate_in_chunks(
+        num_samples, seed, lambda start, n, chunk_seed: gan.generate(n, seed=chunk_seed), bar
+    )
+    scores = evaluator.evaluate_samples(samples, real)
     scores["num_samples"] = int(num_samples)
     return scores
 

@@ -15,16 +15,11 @@ export` and `keras-gans evaluate` record them in the preset card.
 
 import numpy as np
 
-from keras_gans.metrics.evaluator import Evaluator, real_images
+from keras_gans.metrics.evaluator import Evaluator, generate_in_chunks, real_images
 
 
-def _generate(gan, labels, seed, batch=1000):
-    return np.concatenate(
-        [
-            gan.generate(len(labels[i : i + batch]), seed=seed * 100_003 + i, labels=labels[i : i + batch])
-            for i in range(0, len(labels), batch)
-        ]
-    )
+def _accuracy(predicted, labels):
+    return float((np.asarray(predicted) == np.asarray(labels)).mean())
 
 
 def conditional_accuracy(gan, evaluator=None, num_samples=10_000, seed=0, real=None):
@@ -52,7 +47,11 @@ def conditional_accuracy(gan, evaluator=None, num_samples=10_000, seed=0, real=N
     evaluator = evaluator or Evaluator()
     images, labels = real if real is not None else real_images("test")
     wanted = np.arange(num_samples) % gan.num_classes
-    accuracy = evaluator.accuracy(_generate(gan, wanted, seed), wanted)
+    samples = generate_in_chunks(
+        num_samples, seed,
+        lambda start, n, chunk_seed: gan.generate(n, seed=chunk_seed, labels=wanted[start : start + n]),
+    )
+    accuracy = evaluator.accuracy(samples, wanted)
     real_accuracy = evaluator.accuracy(images, labels)
     return {
         "conditional_accuracy": accuracy,
@@ -81,12 +80,12 @@ def code_clustering(gan, evaluator=None, num_samples=10_000, seed=0, real=None):
     evaluator = evaluator or Evaluator()
     images, labels = real if real is not None else real_images("test")
     categories = np.arange(num_samples) % gan.num_categories
-    samples = []
-    for start in range(0, num_samples, 1000):
-        chunk = categories[start : start + 1000]
-        latents = gan.code_latents(chunk, num_samples=len(chunk), seed=seed * 100_003 + start)
-        samples.append(gan.generate(len(chunk), latents=latents))
-    samples = np.concatenate(samples)
+    samples = generate_in_chunks(
+        num_samples, seed,
+        lambda start, n, chunk_seed: gan.generate(
+            n, latents=gan.code_latents(categories[start : start + n], num_samples=n, seed=chunk_seed)
+        ),
+    )
     return {
         "clustering_accuracy": clustering_accuracy(gan.predict_category(images), labels),
         "code_class_accuracy": clustering_accuracy(categories, evaluator.predict_classes(samples)),
@@ -106,7 +105,7 @@ def semi_supervised_accuracy(gan, labeled_indices=None, real=None, baseline_step
     from keras_gans.models.sgan import train_supervised_baseline
 
     images, labels = real if real is not None else real_images("test")
-    scores = {"test_accuracy": float((gan.predict_classes(images) == labels).mean())}
+    scores = {"test_accuracy": _accuracy(gan.predict_classes(images), labels)}
     if labeled_indices is not None:
         train_images, train_labels = datasets.fashion_mnist.load_arrays("train")
         picked = np.asarray(labeled_indices)
@@ -115,7 +114,7 @@ def semi_supervised_accuracy(gan, labeled_indices=None, real=None, baseline_step
             steps=baseline_steps, seed=seed,
         )
         predicted = baseline.predict(images, batch_size=500, verbose=0).argmax(axis=1)
-        scores["supervised_only_test_accuracy"] = float((predicted == labels).mean())
+        scores["supervised_only_test_accuracy"] = _accuracy(predicted, labels)
         scores["num_labeled"] = int(len(picked))
     return scores
 
@@ -124,14 +123,14 @@ def variant_metrics(model, evaluator=None, num_samples=10_000, labeled_indices=N
     """The metrics above that apply to `model` ({} for unconditional GANs)."""
     from keras_gans.models import CGAN, SGAN, InfoGAN
 
+    if not isinstance(model, (CGAN, InfoGAN, SGAN)):
+        return {}
+    real = real_images("test")
     if isinstance(model, CGAN):
-        scores = conditional_accuracy(model, evaluator, num_samples)
+        scores = conditional_accuracy(model, evaluator, num_samples, real=real)
         if hasattr(model, "classify"):  # AC-GAN: its discriminator is a classifier too
-            images, labels = real_images("test")
-            scores["discriminator_test_accuracy"] = float((model.classify(images) == labels).mean())
+            scores["discriminator_test_accuracy"] = _accuracy(model.classify(real[0]), real[1])
         return scores
     if isinstance(model, InfoGAN):
-        return code_clustering(model, evaluator, num_samples)
-    if isinstance(model, SGAN):
-        return semi_supervised_accuracy(model, labeled_indices)
-    return {}
+        return code_clustering(model, evaluator, num_samples, real=real)
+    return semi_supervised_accuracy(model, labeled_indices, real=real)

@@ -149,8 +149,7 @@ def train_supervised_baseline(gan, images, labels, steps=500, batch_size=100, le
     ```
     """
     keras.utils.set_random_seed(seed)
-    config = {k: v for k, v in gan.networks_config().items()}
-    classifier = SGAN(latent_dim=gan.latent_dim, seed=seed, **config).classifier
+    classifier = SGAN(latent_dim=gan.latent_dim, seed=seed, **gan.networks_config()).classifier
     classifier.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
