@@ -197,3 +197,40 @@ class LatentInterpolation(keras.callbacks.Callback):
                 self.model, os.path.join(self.directory, f"interpolation_{epoch + 1:03d}.png"),
                 self.seeds, self.steps, self.method,
             )
+
+
+class TranslationStrip(keras.callbacks.Callback):
+    """Writes a PNG of fixed inputs, their translations and targets while
+    training an image-to-image model: one row per input, input | output |
+    target (the target column only when `targets` is given).
+
+    Args:
+        directory: folder for the PNG files (`epoch_001.png`, ...).
+        sources: NumPy inputs in [-1, 1], `(n,) + model.source_shape`.
+        targets: their true outputs, or `None`.
+        direction: the translation direction (CycleGAN), or `None`.
+        every_n_epochs: write a strip every n-th epoch.
+
+    Example:
+
+    ```python
+    inputs, targets = next(iter(ds))
+    model.fit(ds, callbacks=[keras_gans.callbacks.TranslationStrip("runs/p2p", inputs[:8], targets[:8])])
+    ```
+    """
+
+    def __init__(self, directory, sources, targets=None, direction=None, every_n_epochs=1):
+        super().__init__()
+        self.directory = os.fspath(directory)
+        self.sources = np.asarray(sources, "float32")
+        self.targets = None if targets is None else np.asarray(targets, "float32")
+        self.direction = direction
+        self.every_n_epochs = int(every_n_epochs)
+        self.paths = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.every_n_epochs and (epoch + 1) % self.every_n_epochs == 0:
+            path = os.path.join(self.directory, f"epoch_{epoch + 1:03d}.png")
+            self.paths.append(
+                self.model.save_translation_strip(path, self.sources, self.targets, self.direction)
+            )

@@ -5,6 +5,7 @@ Examples:
 ```
 keras-gans train dcgan --dataset fashion_mnist --epochs 5 --out runs/dcgan
 keras-gans train dcgan --epochs 10 --out runs/dcgan --resume
+keras-gans translate runs/pix2pix photos/ --out translated/
 ```
 """
 
@@ -107,12 +108,8 @@ def _evaluate(args):
     from keras_gans import metrics
 
     model = _load_model(args.name)
-    if hasattr(model, "generate"):
-        evaluator = metrics.Evaluator()
-        scores = metrics.evaluate_generator(
-            model, num_samples=args.n, evaluator=evaluator, seed=args.seed, verbose=1
-        )
-        scores.update(metrics.variant_metrics(model, evaluator, args.n))
+    if hasattr(model, "purpose_metrics"):  # a GAN variant, as opposed to the evaluator itself
+        scores = metrics.measure(model, num_samples=args.n, seed=args.seed, verbose=1)
     else:
         images, labels = metrics.real_images("test")
         scores = {"test_accuracy": metrics.Evaluator(model).accuracy(images, labels)}
@@ -130,6 +127,100 @@ def _export(args):
     print(json.dumps(card["metrics"], indent=2))
 
 
+def _translate(args):
+    import inspect
+    import os
+
+    from keras_gans import images, tiling
+
+    if args.batch_size < 1:
+        raise ValueError(f"--batch-size must be at least 1; received {args.batch_size}.")
+    # Every input is checked before the model loads and before anything is written.
+    files = []
+    for given in args.inputs:
+        if os.path.isdir(given):
+            found = sorted(
+                os.path.join(given, name) for name in os.listdir(given)
+                if not name.startswith(".")  # also skips interrupted atomic writes
+                and name.lower().endswith(images.IMAGE_SUFFIXES)
+                and os.path.isfile(os.path.join(given, name))
+            )
+            if not found:
+                raise ValueError(f"Folder {given!r} has no .png, .jpg or .jpeg images.")
+            files.extend(found)
+        elif os.path.isfile(given):
+            if not given.lower().endswith(images.IMAGE_SUFFIXES):
+                raise ValueError(f"{given!r} is not a .png, .jpg or .jpeg file.")
+            files.append(given)
+        else:
+            raise FileNotFoundError(f"Input {given!r} does not exist.")
+    if os.path.exists(args.out) and not os.path.isdir(args.out):
+        raise ValueError(f"--out {args.out!r} is a file; expected a folder.")
+    outputs, seen = {}, set()
+    for path in files:
+        if os.path.realpath(path) in seen:
+            continue  # the same file named twice (e.g. a file and its folder)
+        seen.add(os.path.realpath(path))
+        target = os.path.join(args.out, os.path.splitext(os.path.basename(path))[0] + ".png")
+        if target in outputs:
+            raise ValueError(f"{outputs[target]!r} and {path!r} would both be written to {target!r}.")
+        outputs[target] = path
+    for target in outputs:
+        if os.path.realpath(target) in seen:
+            raise ValueError(f"Writing {target!r} would overwrite an input; choose another --out.")
+
+    model = _load_model(args.name)
+    if not (hasattr(model, "translate") and hasattr(model, "source_shape")
+            and hasattr(model, "target_shape")):
+        hint = " (it generates images: use `keras-gans sample`)" if hasattr(model, "generate") else ""
+        raise ValueError(
+            f"{args.name!r} is not an image-to-image model{hint}; `translate` needs a "
+            "model with translate(), source_shape and target_shape (Pix2Pix, CycleGAN, SRGAN)."
+        )
+    options = {"batch_size": args.batch_size}
+    if args.direction is not None:
+        try:
+            directional = "direction" in inspect.signature(model.translate).parameters
+        except (TypeError, ValueError):
+            directional = True  # no signature to inspect: let translate() decide
+        if not directional:
+            raise ValueError(
+                f"{args.name!r} ({type(model).__name__}) translates in one direction only; "
+                "drop --direction."
+            )
+        options["direction"] = args.direction
+    source, target_shape = tuple(model.source_shape), tuple(model.target_shape)
+    scale = target_shape[0] // source[0]
+    if scale < 1 or target_shape[:2] != (source[0] * scale, source[1] * scale):
+        raise ValueError(
+            f"Cannot tile a model from {source} to {target_shape}: the output must be an "
+            "integer multiple of the input in both height and width."
+        )
+
+    def translate_fn(batch):
+        return model.translate(batch, **options)
+
+    # Images are read and translated in groups of about one model batch of
+    # pixels, so many small images share a call and large ones stay bounded.
+    budget = args.batch_size * source[0] * source[1]
+    pending = list(outputs.items())[::-1]
+    while pending:
+        group, pixels = [], 0
+        while pending and (not group or pixels < budget):
+            target, path = pending.pop()
+            image = images.read_image(path)
+            group.append((target, path, image))
+            pixels += image.shape[0] * image.shape[1]
+        results = tiling.translate_images(
+            translate_fn, [image for _, _, image in group], source, scale=scale,
+            mode=args.mode, overlap=args.overlap,
+        )
+        for (target, path, _), result in zip(group, results):
+            images.write_image(result, target)
+            print(f"{path} -> {target}")
+    print(f"{len(outputs)} image(s) translated into {args.out}")
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="keras-gans", description="Train and use GANs with Keras 3 (TensorFlow or JAX)."
@@ -142,13 +233,14 @@ def build_parser():
         description="Trains VARIANT and writes samples, loss plots, metrics.csv and "
         "checkpoint.keras under --out. Set KERAS_BACKEND to choose the backend.",
     )
-    from keras_gans.recipes import RECIPES
+    from keras_gans import recipes
 
     train.add_argument(
         "variant",
-        help=f"one of: {', '.join(sorted(RECIPES))}, or 'classifier' (the Fashion-MNIST evaluator)",
+        help=f"one of: {', '.join(recipes.names())}, or 'classifier' (the Fashion-MNIST evaluator)",
     )
-    train.add_argument("--dataset", default="fashion_mnist", help="dataset name (default fashion_mnist)")
+    train.add_argument("--dataset", default=None,
+                       help="dataset name (default: the recipe's, e.g. fashion_mnist or fashion_edges)")
     train.add_argument("--epochs", type=int, default=5, help="total epochs (default 5)")
     train.add_argument("--batch-size", type=int, default=None, help="default: the recipe's")
     train.add_argument("--steps-per-epoch", type=int, default=None, help="cap steps per epoch")
@@ -190,6 +282,29 @@ def build_parser():
     walk.add_argument("--label", type=int, default=None, help="conditional models: the class to walk in")
     walk.add_argument("--out", default="walk.gif", help=".gif (animation) or .png (one row per pair)")
     walk.set_defaults(func=_walk)
+
+    translate = commands.add_parser(
+        "translate",
+        help="translate image files with an image-to-image model (Pix2Pix, CycleGAN, SRGAN)",
+        description="Translates each INPUT (an image file, or every .png/.jpg/.jpeg of a "
+        "folder) and writes DIR/<stem>.png. Images of another size than the model's are "
+        "cut into tiles (--mode tile), padded (--mode pad) or refused (--mode error); "
+        "colour images given to a gray model become luminance (0.299 R + 0.587 G + "
+        "0.114 B), gray images given to a colour model get three equal channels.",
+    )
+    translate.add_argument("name", metavar="NAME", help="preset name, preset folder, or run folder")
+    translate.add_argument("inputs", nargs="+", metavar="INPUT", help="image files or folders")
+    translate.add_argument("--out", required=True, metavar="DIR",
+                           help="output folder: DIR/<input stem>.png per image")
+    translate.add_argument("--direction", choices=["a2b", "b2a"], default=None,
+                           help="CycleGAN: the direction (default: the model's)")
+    translate.add_argument("--mode", choices=["tile", "pad", "error"], default="tile",
+                           help="images of another size: tile (default), pad (smaller only) or error")
+    translate.add_argument("--overlap", type=int, default=0, metavar="N",
+                           help="tile mode: context pixels discarded at each tile edge (default 0)")
+    translate.add_argument("--batch-size", type=int, default=64, metavar="N",
+                           help="tiles per model call (default 64)")
+    translate.set_defaults(func=_translate)
 
     evaluate = commands.add_parser(
         "evaluate",

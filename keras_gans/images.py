@@ -96,3 +96,121 @@ def save_gif(frames, path, columns=None, scale=2, duration_ms=100, loop=0):
             duration=int(duration_ms), loop=int(loop),
         )
     return os.fspath(path)
+
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
+LUMINANCE = (0.299, 0.587, 0.114)
+"""ITU-R 601 weights of R, G, B in the luminance of a colour image (as PIL's "L")."""
+
+
+def read_image(path, channels=None):
+    """Reads a PNG or JPEG file as a float32 image `(H, W, C)` in [-1, 1].
+
+    Grayscale files (8- or 16-bit) give one channel and colour files three,
+    unless `channels` asks for a conversion: 1 converts colour to luminance
+    (PIL's mode "L", ITU-R 601-2: 0.299 R + 0.587 G + 0.114 B), 3 repeats a
+    gray channel. Alpha is dropped; EXIF orientation (phone photos) is applied.
+
+    Args:
+        path: a `.png`, `.jpg` or `.jpeg` file (the content decides, not the
+            name).
+        channels: None (keep the file's), 1 or 3. Defaults to None.
+
+    Returns:
+        A float32 NumPy array `(H, W, C)` in [-1, 1].
+
+    Raises:
+        FileNotFoundError: `path` does not exist.
+        ValueError: the file is not a readable PNG or JPEG image.
+
+    Example:
+
+    ```python
+    image = keras_gans.images.read_image("shoe.png", channels=1)  # (H, W, 1)
+    ```
+    """
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    path = os.fspath(path)
+    if channels not in (None, 1, 3):
+        raise ValueError(f"`channels` must be None, 1 or 3; received {channels!r}.")
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"No such image file: {path!r}.")
+    try:
+        with Image.open(path) as picture:
+            if picture.format not in ("PNG", "JPEG"):
+                raise ValueError(
+                    f"{path!r} is a {picture.format} image; expected a PNG or JPEG file."
+                )
+            picture = ImageOps.exif_transpose(picture)
+            picture.load()
+            mode = picture.mode
+            if mode.startswith("I"):  # 16-bit gray PNG: "I" or "I;16..."
+                pixels = np.asarray(picture, dtype="float32")[..., None] / 65535.0
+            else:
+                target = "L" if mode in ("1", "L", "LA", "La") else "RGB"
+                pixels = np.asarray(picture.convert(target), dtype="float32") / 255.0
+                pixels = pixels.reshape(pixels.shape[:2] + (-1,))
+    except (UnidentifiedImageError, OSError, SyntaxError) as error:
+        raise ValueError(f"Cannot read {path!r} as a PNG or JPEG image: {error}") from None
+    image = pixels * 2.0 - 1.0
+    if channels == 1 and image.shape[-1] == 3:
+        # Same weights as PIL's "L" conversion, on the full-precision values.
+        image = image @ np.asarray(LUMINANCE, "float32")[:, None]
+    elif channels == 3 and image.shape[-1] == 1:
+        image = np.repeat(image, 3, axis=-1)
+    return np.ascontiguousarray(image, dtype="float32")
+
+
+def write_image(image, path, quality=95):
+    """Writes one image `(H, W, C)` in [-1, 1] as PNG or JPEG, by extension.
+
+    The file is written atomically (a temporary name, then a rename) and its
+    parent folders are created. Pixels map to 8 bits as `round((x + 1) * 127.5)`,
+    so a PNG round trip through `read_image` is exact within 1 / 127.5.
+
+    Args:
+        image: array `(H, W)`, `(H, W, 1)` or `(H, W, 3)` with values in
+            [-1, 1] (values beyond by less than 1e-3 are clipped).
+        path: the file to write; `.png`, `.jpg` or `.jpeg` (any case).
+        quality: JPEG quality, 1 to 95. Defaults to 95.
+
+    Returns:
+        `path`.
+
+    Example:
+
+    ```python
+    keras_gans.images.write_image(model.translate(x)[0], "out/shoe.png")
+    ```
+    """
+    from PIL import Image
+
+    path = os.fspath(path)
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix not in _FORMATS:
+        raise ValueError(
+            f"Cannot write {path!r}: expected a file name ending in "
+            f"{', '.join(IMAGE_SUFFIXES)}; received {suffix or 'no extension'!r}."
+        )
+    image = np.asarray(image, dtype="float32")
+    if image.ndim == 2:
+        image = image[..., None]
+    if image.ndim != 3 or image.shape[-1] not in (1, 3) or 0 in image.shape:
+        raise ValueError(
+            f"Expected an image of shape (H, W), (H, W, 1) or (H, W, 3); received {image.shape}."
+        )
+    if not np.isfinite(image).all():
+        raise ValueError(f"Cannot write {path!r}: the image has NaN or infinite values.")
+    low, high = float(image.min()), float(image.max())
+    if low < -1.001 or high > 1.001:
+        raise ValueError(
+            f"Cannot write {path!r}: expected values in [-1, 1]; received [{low:.4g}, {high:.4g}]."
+        )
+    pixels = np.clip((image + 1.0) * 127.5, 0, 255).round().astype(np.uint8)
+    picture = Image.fromarray(pixels[..., 0] if pixels.shape[-1] == 1 else pixels)
+    options = {"quality": int(quality)} if _FORMATS[suffix] == "JPEG" else {}
+    with atomic_path(path) as tmp:
+        picture.save(tmp, format=_FORMATS[suffix], **options)
+    return path

@@ -19,21 +19,13 @@ import json
 import os
 
 import keras
-import numpy as np
 
 from keras_gans import callbacks as gan_callbacks
-from keras_gans import datasets, recipes
+from keras_gans import datasets, metrics, recipes, transfer, zoo
+from keras_gans.core import presets
 from keras_gans.core.io import atomic_path
 
 CHECKPOINT = "checkpoint.keras"
-LABELED_INDICES = "labeled_indices.json"
-# What each class's preset is for, as its card says.
-TASKS = {
-    "CGAN": "class-conditional image generation",
-    "ACGAN": "class-conditional image generation (auxiliary classifier)",
-    "InfoGAN": "unsupervised disentangled generation (categorical + continuous codes)",
-    "SGAN": "semi-supervised classification and image generation",
-}
 
 
 class _EpochCheckpoint(keras.callbacks.Callback):
@@ -57,7 +49,7 @@ def _write_json(path, data):
 def train(
     variant,
     out,
-    dataset="fashion_mnist",
+    dataset=None,
     epochs=5,
     batch_size=None,
     steps_per_epoch=None,
@@ -79,9 +71,10 @@ def train(
     frozen, Freeze-D) on new data such as a subset of `classes`.
 
     Args:
-        variant: a recipe name (`keras_gans.recipes.RECIPES`).
+        variant: a recipe name (`keras_gans.recipes.names()`).
         out: run folder.
-        dataset: a `keras_gans.datasets.load` name.
+        dataset: a `keras_gans.datasets.load` name. Defaults to the
+            recipe's (`fashion_mnist`, `fashion_edges`, ...).
         epochs: total epochs (with `resume`, including those already done).
         batch_size: defaults to the recipe's.
         steps_per_epoch: cap the steps of each epoch.
@@ -91,7 +84,9 @@ def train(
         verbose: Keras progress bar setting.
         extra_callbacks: more callbacks.
         command: the command line that started the run, recorded in run.json.
-        from_preset: start from this preset's weights (fine-tuning).
+        from_preset: start from this preset's weights (fine-tuning): the
+            preset's networks, with the recipe's model options (e.g. its
+            loss weights) and optimizers.
         classes: train only on these labels.
         freeze_discriminator: freeze the discriminator up to this block
             (e.g. `"block_1"`) before compiling.
@@ -102,21 +97,22 @@ def train(
     Returns:
         The trained model.
     """
-    recipe = recipes.get(variant)
+    cls, recipe = recipes.get(variant)
     os.makedirs(out, exist_ok=True)
-    batch_size = batch_size or recipe["batch_size"]
-    num_labeled = num_labeled or recipe["num_labeled"]
+    dataset = dataset or recipe.dataset
+    batch_size = batch_size or recipe.batch_size
+    num_labeled = num_labeled or recipe.num_labeled
     if num_labeled:
         if classes:
             raise ValueError("`classes` cannot be combined with semi-supervised training.")
         data, picked = datasets.semi_supervised(
             dataset, num_labeled=num_labeled, batch_size=batch_size, seed=seed, limit=limit
         )
-        _write_json(os.path.join(out, LABELED_INDICES), [int(i) for i in picked])
+        _write_json(os.path.join(out, datasets.LABELED_INDICES_FILE), [int(i) for i in picked])
     else:
         data = datasets.load(
             dataset, batch_size=batch_size, limit=limit, seed=seed, classes=classes,
-            with_labels=recipe["with_labels"],
+            with_labels=recipe.with_labels,
         )
     checkpoint = os.path.join(out, CHECKPOINT)
     progress = os.path.join(out, "progress.json")
@@ -126,20 +122,12 @@ def train(
         with open(progress) as f:
             initial_epoch = json.load(f)["epochs_done"]
     elif from_preset:
-        from keras_gans import transfer, zoo
-
-        model = zoo.load(from_preset)
+        model = _from_preset(from_preset, cls, recipe)
         if freeze_discriminator:
             transfer.freeze(model.discriminator, until=freeze_discriminator)
-        recipes.compile_with_recipe(model, variant)
+        recipe.compile(model)
     else:
-        spec = data.element_spec
-        if isinstance(spec, tuple):  # (images, labels)
-            spec = spec[0]
-        elif isinstance(spec, dict):  # semi-supervised batches
-            spec = spec["real"]
-        image_shape = tuple(spec.shape[1:])
-        model = recipes.build(variant, image_shape=image_shape, seed=seed)
+        model = recipes.build(variant, element_spec=data.element_spec, seed=seed)
     _write_json(
         os.path.join(out, "run.json"),
         {
@@ -167,7 +155,7 @@ def train(
             gan_callbacks.ClassifierAccuracy(datasets.to_unit_range(test_images), test_labels)
         )
     callbacks += [
-        gan_callbacks.SampleGrid(os.path.join(out, "samples")),
+        model.snapshot_callback(os.path.join(out, "samples"), data),
         gan_callbacks.LossHistory(out, every_n_steps=10),
         keras.callbacks.CSVLogger(os.path.join(out, "metrics.csv"), append=initial_epoch > 0),
         _EpochCheckpoint(out),
@@ -186,6 +174,25 @@ def train(
     return model
 
 
+def _from_preset(name_or_path, cls, recipe):
+    """A preset's networks rebuilt with `recipe`'s model options."""
+    preset = zoo.load(name_or_path)
+    if not isinstance(preset, cls):
+        raise ValueError(
+            f"Preset {name_or_path!r} holds a {type(preset).__name__}; this recipe trains a "
+            f"{cls.__name__}."
+        )
+    model = cls.from_config({**preset.get_config(), **recipe.model_args})
+    try:
+        model.set_weights(preset.get_weights())
+    except ValueError as error:
+        raise ValueError(
+            f"The recipe's model options {recipe.model_args} change the networks of preset "
+            f"{name_or_path!r}, so its weights do not fit: {error}"
+        ) from error
+    return model
+
+
 def train_classifier(out, epochs=8, batch_size=128, seed=0, limit=None, verbose=1, command=None):
     """Trains the Fashion-MNIST evaluator (`keras_gans.metrics.build_classifier`).
 
@@ -194,14 +201,12 @@ def train_classifier(out, epochs=8, batch_size=128, seed=0, limit=None, verbose=
     Returns:
         `(model, test_accuracy)`.
     """
-    from keras_gans.metrics import build_classifier
-
     os.makedirs(out, exist_ok=True)
     keras.utils.set_random_seed(seed)
     train_images, train_labels = datasets.fashion_mnist.load_arrays("train")
     test_images, test_labels = datasets.fashion_mnist.load_arrays("test")
     train_images, train_labels = datasets.select(train_images, train_labels, limit=limit)
-    model = build_classifier()
+    model = metrics.build_classifier()
     steps = epochs * (len(train_images) // batch_size)
     model.compile(
         optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(1e-3, steps)),
@@ -233,46 +238,38 @@ def train_classifier(out, epochs=8, batch_size=128, seed=0, limit=None, verbose=
 def export_preset(run_dir, name, dest=None, num_samples=10_000, task=None, description="", verbose=1):
     """Measures a finished run and writes it as a zoo preset.
 
-    GAN runs are scored with `keras_gans.metrics.evaluate_generator` on
-    `num_samples` samples against the Fashion-MNIST test set; classifier runs
-    with their test accuracy. The preset card records the run's exact
+    GAN runs are scored with `keras_gans.metrics.measure` (sample quality on
+    `num_samples` samples against the Fashion-MNIST test set, plus what the
+    variant declares in `purpose_metrics`); classifier runs with their test
+    accuracy. The preset card records the run's exact
     command, data, backend, epochs and date, and the measured metrics; a
     sample grid (`samples.png`) and a human-readable `README.md` sit beside it.
 
     Returns:
         The preset card.
     """
-    from keras_gans import zoo
-    from keras_gans.metrics import Evaluator, evaluate_generator, variant_metrics
-
-    dest = dest or zoo.PRESETS_DIR
+    dest = dest or presets.PRESETS_DIR
     folder = os.path.join(dest, name)
     with open(os.path.join(run_dir, "run.json")) as f:
         run = json.load(f)
     if run["variant"] == "classifier":
         model = keras.models.load_model(os.path.join(run_dir, "classifier.keras"))
-        test_images, test_labels = datasets.fashion_mnist.load_arrays("test")
-        accuracy = Evaluator(model).accuracy(datasets.to_unit_range(test_images), test_labels)
-        metrics = {"test_accuracy": round(accuracy, 4)}
+        test_images, test_labels = metrics.real_images("test")
+        scores = {"test_accuracy": round(metrics.Evaluator(model).accuracy(test_images, test_labels), 4)}
         task = task or "classification (GAN evaluator)"
+        evaluation = "test accuracy on the 10,000 Fashion-MNIST test images"
     else:
         model = keras.models.load_model(os.path.join(run_dir, CHECKPOINT))
-        evaluator = Evaluator()
-        scores = evaluate_generator(model, num_samples=num_samples, evaluator=evaluator, verbose=verbose)
-        labeled_path = os.path.join(run_dir, LABELED_INDICES)
-        labeled = None
-        if os.path.exists(labeled_path):
-            with open(labeled_path) as f:
-                labeled = json.load(f)
-        scores.update(variant_metrics(model, evaluator, num_samples, labeled_indices=labeled))
-        metrics = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in scores.items()}
-        task = task or TASKS.get(type(model).__name__, "unconditional image generation")
+        measured = metrics.measure(model, num_samples=num_samples, run_dir=run_dir, verbose=verbose)
+        scores = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in measured.items()}
+        task = task or model.task
+        evaluation = model.evaluation_protocol(num_samples)
     with open(os.path.join(run_dir, "progress.json" if run["variant"] != "classifier" else "run.json")) as f:
         epochs_done = json.load(f).get("epochs_done", run.get("epochs"))
-    card = zoo.save_to_preset(
+    card = presets.save(
         model,
         folder,
-        metrics=metrics,
+        metrics=scores,
         name=name,
         task=task,
         dataset=run["dataset"],
@@ -286,40 +283,13 @@ def export_preset(run_dir, name, dest=None, num_samples=10_000, task=None, descr
             "backend": run.get("backend"),
             "keras_version": run.get("keras_version"),
         },
-        evaluation=(
-            "test accuracy on the 10,000 Fashion-MNIST test images"
-            if run["variant"] == "classifier"
-            else f"{num_samples} samples vs the 10,000 Fashion-MNIST test images, features "
-            "of the fashion_mnist_classifier preset (`keras-gans evaluate`)"
-        ),
+        evaluation=evaluation,
+        figure_caption=getattr(model, "figure_caption", None),
     )
     if run["variant"] != "classifier":
-        _save_preset_samples(model, os.path.join(folder, "samples.png"))
+        model.save_preset_figure(os.path.join(folder, "samples.png"), dataset=run["dataset"])
     _write_card_readme(folder, card)
     return card
-
-
-SAMPLE_CAPTIONS = {
-    "CGAN": "one row per requested class (0-9), 8 samples each, seed 0",
-    "ACGAN": "one row per requested class (0-9), 8 samples each, seed 0",
-    "InfoGAN": "one row per categorical code; along each row the first continuous code goes from -1 to 1",
-}
-
-
-def _save_preset_samples(model, path):
-    """The card's picture: a class grid (one row per class) for conditional
-    models, a code traversal (one row per category) for InfoGAN, else 64
-    samples of seed 0."""
-    from keras_gans import latent
-    from keras_gans.images import save_grid
-    from keras_gans.models import CGAN, InfoGAN
-
-    if isinstance(model, CGAN):
-        latent.save_class_grid(model, path, per_class=8, seed=0)
-    elif isinstance(model, InfoGAN) and model.num_continuous:
-        latent.save_code_traversal(model, path, code=0, values=np.linspace(-1.0, 1.0, 8), seed=0)
-    else:
-        save_grid(model.generate(64, seed=0), path)
 
 
 def _write_card_readme(folder, card):
@@ -343,7 +313,7 @@ def _write_card_readme(folder, card):
     ]
     lines += [f"| {k} | {v} |" for k, v in card["metrics"].items()]
     if os.path.exists(os.path.join(folder, "samples.png")):
-        caption = SAMPLE_CAPTIONS.get(card["class_name"], "64 samples, seed 0")
+        caption = card.get("figure_caption") or "64 samples, seed 0"
         lines += ["", f"![{caption}](samples.png)", "", f"*{caption}.*"]
     with atomic_path(os.path.join(folder, "README.md")) as tmp:
         with open(tmp, "w") as f:

@@ -4,7 +4,7 @@ from conftest import adam
 
 import keras_gans as kg
 from keras_gans import datasets
-from keras_gans.models.infogan import clustering_accuracy
+from keras_gans.metrics import clustering_accuracy
 
 SMALL = dict(noise_dim=16, generator_filters=(32, 16, 8), discriminator_filters=(8, 16), seed=0)
 

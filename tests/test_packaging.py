@@ -18,8 +18,8 @@ def test_wheel_ships_presets_and_loads_them(tmp_path):
     (wheel,) = wheels.glob("keras_gans-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     for preset in ("dcgan_fashion_mnist", "gan_fashion_mnist", "fashion_mnist_classifier"):
-        assert f"keras_gans/presets/{preset}/preset.json" in names
-        assert f"keras_gans/presets/{preset}/model.weights.h5" in names
+        assert f"keras_gans/_zoo/{preset}/preset.json" in names
+        assert f"keras_gans/_zoo/{preset}/model.weights.h5" in names
 
     target = tmp_path / "site"
     subprocess.run(

@@ -68,7 +68,10 @@ def test_code_clustering_finds_a_permuted_code(evaluator):
 def test_semi_supervised_accuracy_and_its_baseline():
     ds, picked = kg.datasets.semi_supervised(num_labeled=100, batch_size=50, limit=6000, seed=0)
     gan = kg.models.SGAN(latent_dim=16, generator_filters=(32, 16, 8), discriminator_filters=(16, 32), seed=0)
-    scores = metrics.semi_supervised_accuracy(gan, picked, real=(TEST_IMAGES, TEST_LABELS), baseline_steps=150)
+    baseline = kg.models.sgan.train_supervised_baseline(
+        gan, *metrics.labeled_training_images(picked), steps=150
+    )
+    scores = metrics.semi_supervised_accuracy(gan, picked, real=(TEST_IMAGES, TEST_LABELS), baseline=baseline)
     assert scores["num_labeled"] == 100
     assert scores["test_accuracy"] < 0.3  # untrained
     # The same network trained on the 100 labels alone learns something.

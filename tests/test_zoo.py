@@ -72,7 +72,7 @@ def test_url_preset_is_fetched_and_checked(tiny_preset, tmp_path, monkeypatch):
 
 def test_unknown_name_lists_closest(monkeypatch, tiny_preset):
     _, folder, _ = tiny_preset
-    monkeypatch.setattr(zoo, "PRESETS_DIR", os.path.dirname(folder))
+    monkeypatch.setattr(kg.core.presets, "PRESETS_DIR", os.path.dirname(folder))
     assert zoo.names() == ["tiny_dcgan"]
     with pytest.raises(ValueError, match="Unknown preset 'tiny_dcgna'. Closest: tiny_dcgan"):
         zoo.load("tiny_dcgna")

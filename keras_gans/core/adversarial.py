@@ -6,10 +6,13 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_gans import callbacks as gan_callbacks
 from keras_gans import losses as gan_losses
-from keras_gans.core import backend
+from keras_gans.core import backend, presets
+from keras_gans.core import recipe as recipe_registry
 from keras_gans.core.io import atomic_path
 from keras_gans.core.optimizer_group import OptimizerGroup
+from keras_gans.images import save_grid
 
 LATENT_DISTRIBUTIONS = ("normal", "uniform")
 
@@ -73,6 +76,17 @@ class AdversarialModel(keras.Model):
     """
 
     metric_names = ("d_loss", "g_loss")
+    # What a variant declares about itself (keras-hub style: the class
+    # carries its recipes and hooks, so no other module tests its type).
+    recipes = {}
+    task = "unconditional image generation"
+    figure_caption = "64 samples, seed 0"
+    # Preset cards score sample quality (FID, KID, PR) of `generate`.
+    measures_samples = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        recipe_registry.register(cls)
 
     def __init__(
         self,
@@ -172,8 +186,32 @@ class AdversarialModel(keras.Model):
 
     def build_optimizers(self):
         """Builds each optimizer on its network's variables (by object)."""
-        self.d_optimizer.build(self.discriminator.trainable_variables)
-        self.g_optimizer.build(self.generator.trainable_variables)
+        self.d_optimizer.build(self.discriminator_variables)
+        self.g_optimizer.build(self.generator_variables)
+
+    # ------------------------------------------------------------------ players
+
+    def generator_networks(self):
+        """The networks the generator's optimizer trains (CycleGAN: two)."""
+        return [self.generator]
+
+    def discriminator_networks(self):
+        """The networks the discriminator's optimizer trains."""
+        return [self.discriminator]
+
+    @property
+    def generator_variables(self):
+        return [v for net in self.generator_networks() for v in net.trainable_variables]
+
+    @property
+    def discriminator_variables(self):
+        return [v for net in self.discriminator_networks() for v in net.trainable_variables]
+
+    @property
+    def trains_discriminator(self):
+        """False for a variant configured without an adversarial term (e.g.
+        SRResNet pre-training): the step then skips the discriminator."""
+        return True
 
     def get_compile_config(self):
         if not self.compiled:
@@ -286,9 +324,7 @@ class AdversarialModel(keras.Model):
         gan = keras_gans.models.DCGAN.from_preset("dcgan_fashion_mnist")
         ```
         """
-        from keras_gans import zoo
-
-        model = zoo.load(name_or_path, **kwargs)
+        model = presets.load(name_or_path, **kwargs)
         if not isinstance(model, cls):
             raise ValueError(
                 f"Preset {name_or_path!r} holds a {type(model).__name__}, not a {cls.__name__}."
@@ -297,6 +333,47 @@ class AdversarialModel(keras.Model):
 
     def call(self, latents, training=False):
         return self.generator(latents, training=training)
+
+    # ------------------------------------------------------------------ zoo hooks
+
+    @classmethod
+    def data_arguments(cls, element_spec):
+        """Constructor arguments read off a dataset's `element_spec` (the
+        sample shape), for `keras-gans train`."""
+        if isinstance(element_spec, tuple):  # (images, labels)
+            element_spec = element_spec[0]
+        elif isinstance(element_spec, dict):  # semi-supervised batches
+            element_spec = element_spec["real"]
+        return {"image_shape": tuple(element_spec.shape[1:])}
+
+    def purpose_metrics(self, evaluator, num_samples=10_000, run_dir=None):
+        """Metrics of what the variant is for, beyond sample quality (a
+        preset card records them). Defaults to none.
+
+        Args:
+            evaluator: a `keras_gans.metrics.Evaluator`.
+            num_samples: how many samples to score.
+            run_dir: the training run's folder (for data the run recorded,
+                such as the labelled indices of semi-supervised training).
+        """
+        return {}
+
+    def save_preset_figure(self, path, dataset=None):
+        """Writes the preset card's picture (`figure_caption` describes it)."""
+        save_grid(self.generate(64, seed=0), path)
+
+    def evaluation_protocol(self, num_samples):
+        """How `purpose_metrics` and the sample scores were measured, in words
+        (recorded in the preset card)."""
+        return (
+            f"{num_samples} samples vs the 10,000 Fashion-MNIST test images, features "
+            "of the fashion_mnist_classifier preset (`keras-gans evaluate`)"
+        )
+
+    def snapshot_callback(self, directory, dataset=None):
+        """The callback `keras-gans train` uses to write pictures while
+        training: a grid of samples from fixed latents."""
+        return gan_callbacks.SampleGrid(directory)
 
     # ------------------------------------------------------------------ the step
 
@@ -388,16 +465,16 @@ class AdversarialModel(keras.Model):
         batch = self.unpack_batch(data)
         self.check_batch_shapes(batch)
         logs = {}
-        for _ in range(self.d_steps):
+        for _ in range(self.d_steps if self.trains_discriminator else 0):
             logs["d_loss"], d_logs = backend.minimize(
                 lambda: _with_logs(self.discriminator_loss(batch)),
-                self.discriminator.trainable_variables,
+                self.discriminator_variables,
                 self.d_optimizer,
             )
-        logs.update(d_logs)
+            logs.update(d_logs)
         logs["g_loss"], g_logs = backend.minimize(
             lambda: _with_logs(self.generator_loss(batch)),
-            self.generator.trainable_variables,
+            self.generator_variables,
             self.g_optimizer,
         )
         logs.update(g_logs)
@@ -406,9 +483,12 @@ class AdversarialModel(keras.Model):
     def _adversarial_test_step(self, data):
         batch = self.unpack_batch(data)
         self.check_batch_shapes(batch)
-        d_loss, logs = _with_logs(self.discriminator_loss(batch, training=False))
-        g_loss, g_logs = _with_logs(self.generator_loss(batch, training=False))
-        logs.update(g_logs, d_loss=d_loss, g_loss=g_loss)
+        logs = {}
+        if self.trains_discriminator:
+            logs["d_loss"], d_logs = _with_logs(self.discriminator_loss(batch, training=False))
+            logs.update(d_logs)
+        logs["g_loss"], g_logs = _with_logs(self.generator_loss(batch, training=False))
+        logs.update(g_logs)
         return self._update_trackers(logs)
 
     def _update_trackers(self, logs):

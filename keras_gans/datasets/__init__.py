@@ -7,18 +7,40 @@ ds = keras_gans.datasets.load("fashion_mnist", batch_size=128)
 ds = keras_gans.datasets.load("fashion_mnist", split="test", with_labels=True)
 ds = keras_gans.datasets.load("ring8", batch_size=256)   # 2-D toy mixture
 ds = keras_gans.datasets.load("mnist")                   # any TFDS image dataset
+ds = keras_gans.datasets.load("fashion_edges")           # (edges, image) pairs
+ds = keras_gans.datasets.load("fashion_sneaker_boot")    # {"a": sneakers, "b": boots}
+ds = keras_gans.datasets.load("cycle_gan/horse2zebra", image_size=(256, 256), batch_size=1)
 ```
+
+Image-to-image data lives in `translation` (tasks built from Fashion-MNIST,
+`paired` / `unpaired` pipelines) and `folders` (your own image folders, TFDS
+`cycle_gan/*`).
 """
 
 import numpy as np
 
-from keras_gans.datasets import fashion_mnist, toy
+from keras_gans.datasets import fashion_mnist, folders, toy, translation
 from keras_gans.datasets.fashion_mnist import CLASS_NAMES as FASHION_MNIST_CLASSES
+from keras_gans.datasets.folders import (
+    paired_folders,
+    side_by_side_folder,
+    tfds_unpaired,
+    unpaired_folders,
+)
+from keras_gans.datasets.translation import paired, unpaired
+
+# The file in a run folder that lists the labelled training images of a
+# semi-supervised run (indices into the training split).
+LABELED_INDICES_FILE = "labeled_indices.json"
 
 TOY_DATASETS = {
     "ring8": lambda n, seed: toy.ring_of_gaussians(n, seed=seed),
     "grid25": lambda n, seed: toy.grid_of_gaussians(n, seed=seed),
 }
+# Image-to-image tasks of `load`: name -> what a batch holds. Any name
+# starting with "cycle_gan/" (TFDS) is one too: {"a", "b"} unpaired batches.
+TRANSLATION_TASKS = dict(translation.TASK_DESCRIPTIONS)
+CYCLE_GAN_PREFIX = "cycle_gan/"
 
 
 def to_unit_range(images):
@@ -61,6 +83,7 @@ def load(
     data_dir=None,
     download=True,
     num_samples=50_000,
+    image_size=None,
 ):
     """Loads a dataset by name as a batched `tf.data.Dataset`.
 
@@ -68,18 +91,24 @@ def load(
 
     Args:
         name: `"fashion_mnist"` (offline from Debian's package), `"ring8"` or
-            `"grid25"` (2-D toy mixtures), or any TFDS dataset with an
-            `"image"` feature (e.g. `"mnist"`, `"cifar10"`).
+            `"grid25"` (2-D toy mixtures), an image-to-image task of
+            `TRANSLATION_TASKS` (offline, from Fashion-MNIST), a TFDS
+            `"cycle_gan/<pair>"` set (unpaired `{"a", "b"}` batches), or any
+            TFDS dataset with an `"image"` feature (e.g. `"mnist"`, `"cifar10"`).
         split: `"train"` or `"test"` (any TFDS split for TFDS datasets).
         batch_size: batch size.
         with_labels: yield `(images, labels)` instead of `images`.
         shuffle: shuffle every epoch.
         seed: shuffle / toy sampling seed.
-        limit: keep only the first `limit` examples.
-        classes: keep only these labels (a list of ints).
+        limit: keep only the first `limit` examples (of each domain for
+            unpaired tasks).
+        classes: keep only these labels (a list of ints);
+            `"fashion_domains"`: its two classes `(a, b)`.
         data_dir: TFDS data folder.
         download: let TFDS download when nothing local is found.
         num_samples: size of a toy dataset.
+        image_size: `(height, width)` to resize `"cycle_gan/*"` images to
+            (required there: TFDS declares no fixed size).
 
     Raises:
         FileNotFoundError: Fashion-MNIST not installed (the message says how).
@@ -87,6 +116,25 @@ def load(
     """
     if int(batch_size) < 1:
         raise ValueError(f"`batch_size` must be >= 1; received {batch_size}.")
+    is_cycle_gan = name.startswith(CYCLE_GAN_PREFIX)
+    if image_size is not None and not is_cycle_gan:
+        raise ValueError(
+            f"`image_size` applies to {CYCLE_GAN_PREFIX}* datasets only; received "
+            f"image_size={image_size!r} for {name!r}."
+        )
+    if with_labels and (is_cycle_gan or name in TRANSLATION_TASKS):
+        raise ValueError(f"{name!r} is an image-to-image task: it has no labels to yield.")
+    if name in TRANSLATION_TASKS:
+        return translation.load_task(
+            name, split, batch_size, shuffle, seed, limit, classes, download, data_dir
+        )
+    if is_cycle_gan:
+        if classes is not None:
+            raise ValueError(f"`classes` does not apply to {name!r} (two unpaired domains).")
+        return folders.tfds_unpaired(
+            name, split, data_dir, download, image_size, batch_size=batch_size,
+            shuffle=shuffle, seed=seed, limit=limit,
+        )
     if name in TOY_DATASETS:
         samples, labels = TOY_DATASETS[name](num_samples, seed)
         return from_arrays(samples, labels if with_labels else None, batch_size, shuffle, seed)

@@ -2,3 +2,12 @@
 
 from keras_gans.layers.blocks import dense_head, discriminator_body, generator_body, upsample_conv
 from keras_gans.layers.spectral import SpectralConv2D, SpectralDense
+from keras_gans.layers.image_to_image import (
+    SubPixelUpsampling,
+    patch_discriminator,
+    resnet_generator,
+    srresnet_generator,
+    strided_discriminator,
+    unet_generator,
+)
+from keras_gans.layers.image_pool import ImagePool

@@ -3,8 +3,9 @@
 `fid`, `kid`, `precision_recall`, `density_coverage` and `inception_score`
 work on features / logits (NumPy); `Evaluator` computes them on images with
 the project's Fashion-MNIST classifier; `mode_coverage` scores 2-D toy samples;
-`variant_metrics` measures what conditional, InfoGAN and semi-supervised
-models are for.
+`conditional_accuracy`, `code_clustering` and `semi_supervised_accuracy`
+measure what conditional, InfoGAN and semi-supervised models are for, and
+`measure` records what a preset card holds.
 """
 
 from keras_gans.metrics.distances import fid, frechet_distance, kid, polynomial_mmd2
@@ -16,11 +17,22 @@ from keras_gans.metrics.evaluator import (
     inception_score,
     real_images,
 )
+from keras_gans.metrics.image_quality import (
+    mean_absolute_error,
+    psnr,
+    psnr_per_image,
+    sharpness,
+    ssim,
+    ssim_per_image,
+)
 from keras_gans.metrics.mode_coverage import mode_coverage
 from keras_gans.metrics.neighbours import density_coverage, precision_recall
 from keras_gans.metrics.variants import (
+    clustering_accuracy,
     code_clustering,
     conditional_accuracy,
+    labeled_training_images,
+    measure,
+    paired_translation_scores,
     semi_supervised_accuracy,
-    variant_metrics,
 )

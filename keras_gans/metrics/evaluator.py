@@ -6,6 +6,8 @@ import keras
 import numpy as np
 from keras import layers
 
+from keras_gans import datasets
+from keras_gans.core import presets
 from keras_gans.metrics import distances, neighbours
 
 EVALUATOR_PRESET = "fashion_mnist_classifier"
@@ -49,9 +51,7 @@ class Evaluator:
 
     def __init__(self, classifier=None, batch_size=500):
         if classifier is None:
-            from keras_gans import zoo
-
-            classifier = zoo.load(EVALUATOR_PRESET)
+            classifier = presets.load(EVALUATOR_PRESET)
         self.classifier = classifier
         self.batch_size = batch_size
         self._both = keras.Model(
@@ -120,8 +120,6 @@ def inception_score(logits, splits=1):
 
 def real_images(split="test", limit=None):
     """Fashion-MNIST images in [-1, 1] (the reference set of the metrics)."""
-    from keras_gans import datasets
-
     images, labels = datasets.fashion_mnist.load_arrays(split)
     images, labels = datasets.select(images, labels, limit=limit)
     return datasets.to_unit_range(images), labels

@@ -9,17 +9,40 @@
 - Semi-supervised GAN: its classifier's test accuracy, next to the same
   network trained on the labelled images alone.
 
-`variant_metrics(model, ...)` picks the ones that apply; `keras-gans
-export` and `keras-gans evaluate` record them in the preset card.
+Each variant's `purpose_metrics` calls the ones that apply, and
+`measure(model)` adds them to the sample-quality scores: `keras-gans export`
+and `keras-gans evaluate` record the result in the preset card.
 """
 
 import numpy as np
+from scipy.optimize import linear_sum_assignment
 
-from keras_gans.metrics.evaluator import Evaluator, generate_in_chunks, real_images
+from keras_gans import datasets
+from keras_gans.metrics import distances, image_quality
+
+from keras_gans.metrics.evaluator import Evaluator, evaluate_generator, generate_in_chunks, real_images
 
 
 def _accuracy(predicted, labels):
     return float((np.asarray(predicted) == np.asarray(labels)).mean())
+
+
+def clustering_accuracy(clusters, labels):
+    """Accuracy after the best one-to-one map of clusters to labels
+    (Hungarian algorithm), as used to score InfoGAN's categorical code.
+
+    Example:
+
+    ```python
+    clustering_accuracy([1, 1, 0, 0], [0, 0, 1, 1])  # 1.0
+    ```
+    """
+    clusters, labels = np.asarray(clusters), np.asarray(labels)
+    size = max(clusters.max(), labels.max()) + 1
+    counts = np.zeros((size, size), dtype=np.int64)
+    np.add.at(counts, (clusters, labels), 1)
+    rows, cols = linear_sum_assignment(-counts)
+    return float(counts[rows, cols].sum() / len(labels))
 
 
 def conditional_accuracy(gan, evaluator=None, num_samples=10_000, seed=0, real=None):
@@ -75,8 +98,6 @@ def code_clustering(gan, evaluator=None, num_samples=10_000, seed=0, real=None):
         one-to-one map to labels) and `code_class_accuracy` (the evaluator's
         class of samples generated per category, best one-to-one map).
     """
-    from keras_gans.models.infogan import clustering_accuracy
-
     evaluator = evaluator or Evaluator()
     images, labels = real if real is not None else real_images("test")
     categories = np.arange(num_samples) % gan.num_categories
@@ -92,45 +113,84 @@ def code_clustering(gan, evaluator=None, num_samples=10_000, seed=0, real=None):
     }
 
 
-def semi_supervised_accuracy(gan, labeled_indices=None, real=None, baseline_steps=500, seed=0):
-    """Semi-supervised GAN: its classifier's test accuracy, and that of the
-    same network trained on the labelled images alone (when
-    `labeled_indices` into the Fashion-MNIST training set are given).
+def semi_supervised_accuracy(gan, labeled_indices=None, real=None, baseline=None):
+    """Semi-supervised GAN: its classifier's test accuracy, and that of a
+    `baseline` classifier trained on the labelled images alone.
+
+    Args:
+        gan: a model with `predict_classes(images)`.
+        labeled_indices: indices into the Fashion-MNIST training set of the
+            labelled images (recorded as `num_labeled`).
+        real: `(images, labels)` to score on (default: the test set).
+        baseline: a `keras.Model` mapping images to class logits.
 
     Returns:
-        dict with `test_accuracy` and, with `labeled_indices`,
-        `supervised_only_test_accuracy` and `num_labeled`.
+        dict with `test_accuracy` and, with a `baseline`,
+        `supervised_only_test_accuracy`; with `labeled_indices`, `num_labeled`.
     """
-    from keras_gans import datasets
-    from keras_gans.models.sgan import train_supervised_baseline
-
     images, labels = real if real is not None else real_images("test")
     scores = {"test_accuracy": _accuracy(gan.predict_classes(images), labels)}
-    if labeled_indices is not None:
-        train_images, train_labels = datasets.fashion_mnist.load_arrays("train")
-        picked = np.asarray(labeled_indices)
-        baseline = train_supervised_baseline(
-            gan, datasets.to_unit_range(train_images[picked]), train_labels[picked],
-            steps=baseline_steps, seed=seed,
-        )
+    if baseline is not None:
         predicted = baseline.predict(images, batch_size=500, verbose=0).argmax(axis=1)
         scores["supervised_only_test_accuracy"] = _accuracy(predicted, labels)
-        scores["num_labeled"] = int(len(picked))
+    if labeled_indices is not None:
+        scores["num_labeled"] = int(len(labeled_indices))
     return scores
 
 
-def variant_metrics(model, evaluator=None, num_samples=10_000, labeled_indices=None):
-    """The metrics above that apply to `model` ({} for unconditional GANs)."""
-    from keras_gans.models import CGAN, SGAN, InfoGAN
+def labeled_training_images(indices):
+    """The Fashion-MNIST training images and labels at `indices` ([-1, 1])."""
+    images, labels = datasets.fashion_mnist.load_arrays("train")
+    picked = np.asarray(indices)
+    return datasets.to_unit_range(images[picked]), labels[picked]
 
-    if not isinstance(model, (CGAN, InfoGAN, SGAN)):
-        return {}
-    real = real_images("test")
-    if isinstance(model, CGAN):
-        scores = conditional_accuracy(model, evaluator, num_samples, real=real)
-        if hasattr(model, "classify"):  # AC-GAN: its discriminator is a classifier too
-            scores["discriminator_test_accuracy"] = _accuracy(model.classify(real[0]), real[1])
-        return scores
-    if isinstance(model, InfoGAN):
-        return code_clustering(model, evaluator, num_samples, real=real)
-    return semi_supervised_accuracy(model, labeled_indices, real=real)
+
+def measure(model, evaluator=None, num_samples=10_000, run_dir=None, seed=0, verbose=0):
+    """Everything a preset card records about `model`.
+
+    Sample quality (`evaluate_generator`) for models that declare
+    `measures_samples`, then the metrics the variant itself declares
+    (`model.purpose_metrics`).
+
+    Args:
+        model: an `AdversarialModel`.
+        evaluator: an `Evaluator` (default: the zoo's classifier).
+        num_samples: samples to score.
+        run_dir: the training run's folder, passed to `purpose_metrics`.
+        seed: the samples' seed.
+        verbose: progress bar while generating.
+
+    Returns:
+        A dict of metrics.
+    """
+    evaluator = evaluator or Evaluator()
+    scores = {}
+    if model.measures_samples:
+        scores.update(evaluate_generator(model, num_samples, evaluator, seed=seed, verbose=verbose))
+    scores.update(model.purpose_metrics(evaluator, num_samples, run_dir))
+    return scores
+
+
+def paired_translation_scores(outputs, targets, evaluator=None):
+    """How close translations are to their targets, and how real they look.
+
+    Args:
+        outputs: translated images, `(n, 28, 28, 1)` in [-1, 1].
+        targets: the true images for the same inputs.
+        evaluator: an `Evaluator` for the FID (default: the zoo's classifier).
+
+    Returns:
+        dict with `l1`, `psnr`, `ssim`, `fid` (outputs vs targets, the
+        evaluator's features), `sharpness` and `real_sharpness` (the
+        targets'), and `num_samples`.
+    """
+    evaluator = evaluator or Evaluator()
+    return {
+        "l1": image_quality.mean_absolute_error(outputs, targets),
+        "psnr": image_quality.psnr(outputs, targets),
+        "ssim": image_quality.ssim(outputs, targets),
+        "fid": distances.fid(evaluator.features(targets), evaluator.features(outputs)),
+        "sharpness": image_quality.sharpness(outputs),
+        "real_sharpness": image_quality.sharpness(targets),
+        "num_samples": int(len(outputs)),
+    }

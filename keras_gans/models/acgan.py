@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from keras_gans import metrics
+from keras_gans.core.recipe import Recipe
 from keras_gans.models.cgan import CGAN
 
 
@@ -38,6 +40,9 @@ class ACGAN(CGAN):
 
     metric_names = ("d_loss", "g_loss", "d_class_loss", "g_class_loss", "real_class_accuracy")
 
+    recipes = {"acgan": Recipe(model_args={"latent_dim": 100}, with_labels=True)}
+    task = "class-conditional image generation (auxiliary classifier)"
+
     def __init__(self, class_weight=1.0, **kwargs):
         self.class_weight = float(class_weight)
         super().__init__(**kwargs)
@@ -58,6 +63,13 @@ class ACGAN(CGAN):
         self.check_data(images)
         _, class_logits = self.discriminator.predict(images, batch_size=batch_size, verbose=0)
         return class_logits.argmax(axis=1)
+
+    def purpose_metrics(self, evaluator, num_samples=10_000, run_dir=None):
+        """Conditional accuracy, and the test accuracy of D's class head."""
+        scores = super().purpose_metrics(evaluator, num_samples, run_dir)
+        images, labels = metrics.real_images("test")
+        scores["discriminator_test_accuracy"] = float((self.classify(images) == labels).mean())
+        return scores
 
     def discriminator_loss(self, batch, training=True):
         real, labels = batch["real"], batch["labels"]

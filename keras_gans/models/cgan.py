@@ -3,7 +3,9 @@
 import keras
 from keras import layers, ops
 
+from keras_gans import latent, metrics
 from keras_gans.core.adversarial import AdversarialModel
+from keras_gans.core.recipe import Recipe
 from keras_gans.models.image_networks import ImageNetworks
 from keras_gans.layers.conditioning import check_class_labels, label_planes, label_vector
 
@@ -35,6 +37,10 @@ class CGAN(ImageNetworks, AdversarialModel):
     sneakers = gan.generate(16, labels=7)
     ```
     """
+
+    recipes = {"cgan": Recipe(model_args={"latent_dim": 100}, with_labels=True)}
+    task = "class-conditional image generation"
+    figure_caption = "one row per requested class (0-9), 8 samples each, seed 0"
 
     def __init__(self, num_classes=10, latent_dim=100, **kwargs):
         self.num_classes = int(num_classes)
@@ -82,6 +88,13 @@ class CGAN(ImageNetworks, AdversarialModel):
             )
         batch["labels"] = ops.cast(ops.reshape(batch["labels"], (-1,)), "int32")
         return batch
+
+    def purpose_metrics(self, evaluator, num_samples=10_000, run_dir=None):
+        """How often samples are classified as the class they were asked for."""
+        return metrics.conditional_accuracy(self, evaluator, num_samples)
+
+    def save_preset_figure(self, path, dataset=None):
+        latent.save_class_grid(self, path, per_class=8, seed=0)
 
     def networks_config(self):
         return {"num_classes": self.num_classes, **self.image_networks_config()}

@@ -3,6 +3,7 @@
 import keras
 
 from keras_gans.core.adversarial import AdversarialModel
+from keras_gans.core.recipe import Recipe
 from keras_gans.models.image_networks import ImageNetworks
 
 
@@ -49,6 +50,8 @@ class DCGAN(ImageNetworks, AdversarialModel):
     gan.fit(keras_gans.datasets.load("fashion_mnist", batch_size=128), epochs=5)
     ```
     """
+
+    recipes = {"dcgan": Recipe(model_args={"latent_dim": 100})}
 
     def __init__(self, latent_dim=100, **kwargs):
         self.configure_image_networks(kwargs)

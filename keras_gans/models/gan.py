@@ -6,6 +6,7 @@ import keras
 from keras import layers
 
 from keras_gans.core.adversarial import AdversarialModel
+from keras_gans.core.recipe import Recipe
 
 
 def build_mlp_generator(latent_dim, data_shape, units, output_activation):
@@ -60,6 +61,12 @@ class GAN(AdversarialModel):
     gan.fit(keras_gans.datasets.load("fashion_mnist"), epochs=1)
     ```
     """
+
+    recipes = {"gan": Recipe(model_args={"latent_dim": 64})}
+
+    @classmethod
+    def data_arguments(cls, element_spec):
+        return {"data_shape": super().data_arguments(element_spec)["image_shape"]}
 
     def __init__(
         self,

@@ -4,7 +4,9 @@ import keras
 import numpy as np
 from keras import layers, ops
 
+from keras_gans import latent, metrics
 from keras_gans.core.adversarial import AdversarialModel
+from keras_gans.core.recipe import Recipe
 from keras_gans.models.image_networks import ImageNetworks
 
 
@@ -42,6 +44,12 @@ class InfoGAN(ImageNetworks, AdversarialModel):
     """
 
     metric_names = ("d_loss", "g_loss", "info_loss", "code_accuracy")
+    # Chen et al.: the generator (with Q's loss) learns faster than D.
+    recipes = {"infogan": Recipe(g_learning_rate=1e-3, batch_size=64)}
+    task = "unsupervised disentangled generation (categorical + continuous codes)"
+    figure_caption = (
+        "one row per categorical code; along each row the first continuous code goes from -1 to 1"
+    )
 
     def __init__(
         self,
@@ -92,10 +100,8 @@ class InfoGAN(ImageNetworks, AdversarialModel):
 
     def code_latents(self, category, continuous=None, num_samples=1, seed=0):
         """Latents with fixed codes and noise drawn from `seed`."""
-        import keras as _keras
-
         latents = ops.convert_to_numpy(
-            self.sample_latent(num_samples, seed=_keras.random.SeedGenerator(seed))
+            self.sample_latent(num_samples, seed=keras.random.SeedGenerator(seed))
         )
         latents[:, self.noise_dim : self.noise_dim + self.num_categories] = np.eye(self.num_categories)[category]
         if continuous is not None:
@@ -137,6 +143,15 @@ class InfoGAN(ImageNetworks, AdversarialModel):
         _, category_logits, _ = self.discriminator.predict(images, batch_size=batch_size, verbose=0)
         return category_logits.argmax(axis=1)
 
+    def purpose_metrics(self, evaluator, num_samples=10_000, run_dir=None):
+        """How well the categorical code clusters the classes."""
+        return metrics.code_clustering(self, evaluator, num_samples)
+
+    def save_preset_figure(self, path, dataset=None):
+        if not self.num_continuous:
+            return super().save_preset_figure(path, dataset)
+        latent.save_code_traversal(self, path, code=0, values=np.linspace(-1.0, 1.0, 8), seed=0)
+
     def networks_config(self):
         return {
             "noise_dim": self.noise_dim,
@@ -147,15 +162,3 @@ class InfoGAN(ImageNetworks, AdversarialModel):
             **self.image_networks_config(),
         }
 
-
-def clustering_accuracy(clusters, labels):
-    """Accuracy after the best one-to-one map of clusters to labels
-    (Hungarian algorithm), as used to score InfoGAN's categorical code."""
-    from scipy.optimize import linear_sum_assignment
-
-    clusters, labels = np.asarray(clusters), np.asarray(labels)
-    size = max(clusters.max(), labels.max()) + 1
-    counts = np.zeros((size, size), dtype=np.int64)
-    np.add.at(counts, (clusters, labels), 1)
-    rows, cols = linear_sum_assignment(-counts)
-    return float(counts[rows, cols].sum() / len(labels))

@@ -1,11 +1,16 @@
 """Semi-supervised GAN (Salimans et al., 2016): a K-class discriminator
 trained on few labelled and many unlabelled images."""
 
+import json
+import os
+
 import keras
 import numpy as np
 from keras import ops
 
+from keras_gans import datasets, metrics
 from keras_gans.core.adversarial import AdversarialModel
+from keras_gans.core.recipe import Recipe
 from keras_gans.models.image_networks import ImageNetworks
 
 
@@ -51,6 +56,9 @@ class SGAN(ImageNetworks, AdversarialModel):
     """
 
     metric_names = ("d_loss", "g_loss", "supervised_loss", "labeled_accuracy")
+    # Salimans et al.: 100 labels, batches of 100 labelled + 100 unlabelled.
+    recipes = {"sgan": Recipe(model_args={"latent_dim": 100}, batch_size=100, num_labeled=100)}
+    task = "semi-supervised classification and image generation"
 
     def __init__(self, num_classes=10, latent_dim=100, feature_matching=True, supervised_weight=1.0, **kwargs):
         self.num_classes = int(num_classes)
@@ -114,6 +122,19 @@ class SGAN(ImageNetworks, AdversarialModel):
         _, real_features = self.discriminator(batch["real"], training=training)
         real_mean = ops.stop_gradient(ops.mean(real_features, axis=0))
         return ops.mean(ops.square(real_mean - ops.mean(fake_features, axis=0)))
+
+    def purpose_metrics(self, evaluator, num_samples=10_000, run_dir=None, baseline_steps=500):
+        """Test accuracy of the classifier, next to the same network trained
+        on the run's labelled images alone (`run_dir/labeled_indices.json`)."""
+        path = os.path.join(run_dir, datasets.LABELED_INDICES_FILE) if run_dir else None
+        if not path or not os.path.exists(path):
+            return metrics.semi_supervised_accuracy(self)
+        with open(path) as f:
+            indices = json.load(f)
+        baseline = train_supervised_baseline(
+            self, *metrics.labeled_training_images(indices), steps=baseline_steps
+        )
+        return metrics.semi_supervised_accuracy(self, indices, baseline=baseline)
 
     def networks_config(self):
         return {

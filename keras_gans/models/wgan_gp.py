@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from keras_gans import losses
+from keras_gans.core.recipe import Recipe
 from keras_gans.models.dcgan import DCGAN
 
 
@@ -33,6 +34,13 @@ class WGANGP(DCGAN):
     """
 
     metric_names = ("d_loss", "g_loss", "gradient_penalty", "wasserstein_distance")
+    # Gulrajani et al.: Adam(1e-4, 0, 0.9), n_critic = 5 (the model's default).
+    recipes = {
+        "wgan_gp": Recipe(
+            model_args={"latent_dim": 100}, learning_rate=1e-4, beta_1=0.0, beta_2=0.9,
+            loss="wasserstein", batch_size=64,
+        )
+    }
 
     def __init__(self, gp_weight=10.0, d_steps=5, normalization="layer", **kwargs):
         self.gp_weight = float(gp_weight)

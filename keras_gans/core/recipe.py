@@ -1,0 +1,99 @@
+"""`Recipe`: how `keras-gans train NAME` builds, compiles and feeds a variant.
+
+Each variant class declares its recipes as a class attribute,
+
+```python
+class DCGAN(AdversarialModel):
+    recipes = {"dcgan": Recipe(model_args={"latent_dim": 100})}
+```
+
+and `AdversarialModel.__init_subclass__` registers them here by name, so a
+new variant adds its recipes in its own file and nowhere else (as keras-hub
+model families register their presets).
+"""
+
+import dataclasses
+import difflib
+
+import keras
+
+# name -> (model class, Recipe); filled as variant classes are defined.
+REGISTRY = {}
+
+
+@dataclasses.dataclass(frozen=True)
+class Recipe:
+    """The training defaults of one named variant.
+
+    Args:
+        model_args: constructor arguments of the model class. Defaults to `{}`.
+        learning_rate: Adam learning rate of the discriminator (and of the
+            generator unless `g_learning_rate`). Defaults to `2e-4`.
+        beta_1: Adam `beta_1`. Defaults to `0.5`.
+        beta_2: Adam `beta_2`. Defaults to `0.999`.
+        g_learning_rate: the generator's learning rate. Defaults to
+            `learning_rate`.
+        loss: the adversarial loss name. Defaults to `"non_saturating"`.
+        batch_size: batch size. Defaults to `128`.
+        dataset: the `keras_gans.datasets.load` name it trains on by default.
+            Defaults to `"fashion_mnist"`.
+        with_labels: feed `(images, labels)` batches. Defaults to `False`.
+        num_labeled: semi-supervised: labelled images (class-balanced).
+            Defaults to `None` (fully unsupervised or supervised data).
+
+    Example:
+
+    ```python
+    recipe = Recipe(model_args={"latent_dim": 100}, batch_size=64)
+    d_optimizer, g_optimizer = recipe.optimizers()
+    ```
+    """
+
+    model_args: dict = dataclasses.field(default_factory=dict)
+    learning_rate: float = 2e-4
+    beta_1: float = 0.5
+    beta_2: float = 0.999
+    g_learning_rate: float = None
+    loss: str = "non_saturating"
+    batch_size: int = 128
+    dataset: str = "fashion_mnist"
+    with_labels: bool = False
+    num_labeled: int = None
+
+    def optimizers(self):
+        """Fresh `(d_optimizer, g_optimizer)` Adam instances."""
+
+        def adam(rate):
+            return keras.optimizers.Adam(rate, beta_1=self.beta_1, beta_2=self.beta_2)
+
+        return adam(self.learning_rate), adam(self.g_learning_rate or self.learning_rate)
+
+    def compile(self, model):
+        """Compiles `model` with this recipe's optimizers and loss; returns it."""
+        d_optimizer, g_optimizer = self.optimizers()
+        model.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, loss=self.loss)
+        return model
+
+
+def register(cls):
+    """Registers the recipes a class declares in its own body."""
+    for name, recipe in vars(cls).get("recipes", {}).items():
+        if name in REGISTRY and REGISTRY[name][0].__qualname__ != cls.__qualname__:
+            raise ValueError(
+                f"Recipe {name!r} of {cls.__name__} is already declared by "
+                f"{REGISTRY[name][0].__name__}."
+            )
+        REGISTRY[name] = (cls, recipe)
+
+
+def get(name):
+    """`(model_class, Recipe)` of a registered name, or a `ValueError` that
+    lists the known names, closest first."""
+    key = str(name).lower().replace("-", "_")
+    if key not in REGISTRY:
+        close = difflib.get_close_matches(key, list(REGISTRY), n=3, cutoff=0.3)
+        raise ValueError(
+            f"Unknown variant {name!r}. Known variants: {sorted(REGISTRY)}"
+            + (f"; did you mean {close[0]!r}?" if close else ".")
+        )
+    return REGISTRY[key]
