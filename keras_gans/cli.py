@@ -128,7 +128,6 @@ def _export(args):
 
 
 def _translate(args):
-    import inspect
     import os
 
     from keras_gans import images, tiling
@@ -179,11 +178,7 @@ def _translate(args):
         )
     options = {"batch_size": args.batch_size}
     if args.direction is not None:
-        try:
-            directional = "direction" in inspect.signature(model.translate).parameters
-        except (TypeError, ValueError):
-            directional = True  # no signature to inspect: let translate() decide
-        if not directional:
+        if not getattr(model, "directions", None):
             raise ValueError(
                 f"{args.name!r} ({type(model).__name__}) translates in one direction only; "
                 "drop --direction."

@@ -8,13 +8,19 @@ import numpy as np
 import pytest
 
 import keras_gans as kg
-from keras_gans import cli, datasets, metrics, zoo
+from keras_gans import cli, datasets, images, metrics, zoo
+from keras_gans.datasets import translation
+from keras_gans.models.srgan import bicubic_upsample
 
 GENERATORS = (
     "dcgan_fashion_mnist", "gan_fashion_mnist", "cgan_fashion_mnist", "acgan_fashion_mnist",
     "infogan_fashion_mnist", "sgan_fashion_mnist_100labels", "wgan_gp_fashion_mnist",
 )
-SHIPPED = ("fashion_mnist_classifier",) + GENERATORS
+TRANSLATORS = (
+    "pix2pix_fashion_edges", "pix2pix_l1_fashion_edges", "srresnet_fashion_x4", "srgan_fashion_x4",
+    "cyclegan_fashion_sneaker_boot",
+)
+SHIPPED = ("fashion_mnist_classifier",) + GENERATORS + TRANSLATORS
 
 
 @pytest.fixture(scope="module")
@@ -150,3 +156,58 @@ def test_sgan_preset_beats_its_supervised_only_baseline(test_set):
     assert card["metrics"]["num_labeled"] == 100
     assert accuracy > card["metrics"]["supervised_only_test_accuracy"]
     assert gan.classifier.predict(images[:4], verbose=0).shape == (4, 10)
+
+
+def _translation_scores(model, sources, targets, evaluator):
+    return metrics.paired_translation_scores(model.translate(sources), targets, evaluator)
+
+
+def test_pix2pix_preset_is_sharper_and_more_real_than_its_l1_only_twin(evaluator):
+    """The lecture's point, on 2,000 test images: the adversarial term buys
+    realism (FID) and sharpness that L1 alone, which averages, does not."""
+    sources, targets = translation.edges_pairs("test", limit=2000)
+    pix2pix = _translation_scores(zoo.load("pix2pix_fashion_edges"), sources, targets, evaluator)
+    l1_only = _translation_scores(zoo.load("pix2pix_l1_fashion_edges"), sources, targets, evaluator)
+    print(f"Pix2Pix FID {pix2pix['fid']:.1f} sharpness {pix2pix['sharpness']:.4f}; L1 only FID "
+          f"{l1_only['fid']:.1f} sharpness {l1_only['sharpness']:.4f}; real {pix2pix['real_sharpness']:.4f}")
+    assert pix2pix["fid"] < 0.9 * l1_only["fid"]
+    real = pix2pix["real_sharpness"]
+    assert abs(pix2pix["sharpness"] - real) < abs(l1_only["sharpness"] - real)
+
+
+def test_super_resolution_presets_beat_bicubic(evaluator):
+    sources, targets = translation.lowres_pairs("test", factor=4, limit=2000)
+    srgan = zoo.load("srgan_fashion_x4")
+    assert srgan.generator.input_shape[1:] == (7, 7, 1) and srgan.generator.output_shape[1:] == (28, 28, 1)
+    bicubic = metrics.paired_translation_scores(bicubic_upsample(sources, 4), targets, evaluator)
+    srresnet = _translation_scores(zoo.load("srresnet_fashion_x4"), sources, targets, evaluator)
+    adversarial = _translation_scores(srgan, sources, targets, evaluator)
+    print(f"PSNR bicubic {bicubic['psnr']:.2f}, SRResNet {srresnet['psnr']:.2f}, SRGAN {adversarial['psnr']:.2f}; "
+          f"FID {bicubic['fid']:.1f}, {srresnet['fid']:.1f}, {adversarial['fid']:.1f}")
+    assert srresnet["psnr"] >= bicubic["psnr"] + 2.5
+    assert adversarial["psnr"] >= bicubic["psnr"] + 2.0
+    assert adversarial["fid"] < min(srresnet["fid"], bicubic["fid"])
+
+
+def test_cyclegan_preset_flips_the_class_both_ways(evaluator):
+    model = zoo.load("cyclegan_fashion_sneaker_boot")
+    sneakers, boots = translation.class_domains("test", 7, 9, limit=500)
+    to_boots, to_sneakers = model.translate(sneakers, "a2b"), model.translate(boots, "b2a")
+    a2b = (evaluator.predict_classes(to_boots) == 9).mean()
+    b2a = (evaluator.predict_classes(to_sneakers) == 7).mean()
+    cycle = metrics.mean_absolute_error(model.translate(to_boots, "b2a"), sneakers)
+    print(f"CycleGAN: {a2b:.3f} of sneakers become boots, {b2a:.3f} of boots sneakers; cycle L1 {cycle:.3f}")
+    assert a2b >= 0.9 and b2a >= 0.9
+    assert cycle < 0.1
+    assert zoo.read_card(zoo.resolve("cyclegan_fashion_sneaker_boot"))["metrics"]["identity_weight"] == 5.0
+
+
+def test_cli_translates_files_with_a_preset(tmp_path, capsys):
+    """A 14x14 photo through the x4 preset: tiled into 7x7 inputs, 56x56 out."""
+    sources, _ = translation.lowres_pairs("test", factor=2, limit=1)
+    images.write_image(sources[0], str(tmp_path / "small.png"))
+    out = tmp_path / "out"
+    assert cli.main(["translate", "srgan_fashion_x4", str(tmp_path / "small.png"), "--out", str(out)]) == 0
+    assert images.read_image(str(out / "small.png")).shape == (56, 56, 1)
+    assert cli.main(["translate", "dcgan_fashion_mnist", str(tmp_path / "small.png"), "--out", str(out)]) == 2
+    assert "not an image-to-image model" in capsys.readouterr().err

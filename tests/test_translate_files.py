@@ -45,6 +45,8 @@ class Recorder:
 class TwoWay(Recorder):
     """Stand-in of the CycleGAN interface: a2b inverts, b2a halves."""
 
+    directions = ("a2b", "b2a")
+
     def __init__(self):
         super().__init__(None)
 

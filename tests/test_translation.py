@@ -306,8 +306,8 @@ def test_recipes_build_from_their_datasets():
         data = datasets.load(recipe.dataset, batch_size=4, limit=64)
         model = kg.recipes.build(variant, element_spec=data.element_spec, seed=0)
         batch = next(iter(data))
-        source = batch["a"] if isinstance(batch, dict) else batch[0]
-        assert model.translate(np.asarray(source)).shape == (4,) + model.target_shape
+        source, target = (batch["a"], batch["b"]) if isinstance(batch, dict) else batch
+        assert (model.source_shape, model.target_shape) == (tuple(source.shape[1:]), tuple(target.shape[1:]))
     assert kg.recipes.get("pix2pix_l1")[1].model_args["adversarial_weight"] == 0.0
 
 

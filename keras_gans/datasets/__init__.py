@@ -20,6 +20,7 @@ Image-to-image data lives in `translation` (tasks built from Fashion-MNIST,
 import numpy as np
 
 from keras_gans.datasets import fashion_mnist, folders, toy, translation
+from keras_gans.datasets.arrays import from_arrays, select, to_unit_range
 from keras_gans.datasets.fashion_mnist import CLASS_NAMES as FASHION_MNIST_CLASSES
 from keras_gans.datasets.folders import (
     paired_folders,
@@ -41,34 +42,6 @@ TOY_DATASETS = {
 # starting with "cycle_gan/" (TFDS) is one too: {"a", "b"} unpaired batches.
 TRANSLATION_TASKS = dict(translation.TASK_DESCRIPTIONS)
 CYCLE_GAN_PREFIX = "cycle_gan/"
-
-
-def to_unit_range(images):
-    """uint8 `[0, 255]` images -> float32 `[-1, 1]` with a channel axis."""
-    images = np.asarray(images, dtype="float32") / 127.5 - 1.0
-    return images[..., None] if images.ndim == 3 else images
-
-
-def from_arrays(
-    images,
-    labels=None,
-    batch_size=128,
-    shuffle=True,
-    seed=None,
-    drop_remainder=True,
-):
-    """A shuffled, batched, prefetched pipeline from in-memory arrays.
-
-    Full batches only by default: a constant batch shape keeps compiled
-    train steps from being traced again for a short last batch.
-    """
-    import tensorflow as tf
-
-    arrays = images if labels is None else (images, np.asarray(labels, "int32"))
-    ds = tf.data.Dataset.from_tensor_slices(arrays)
-    if shuffle:
-        ds = ds.shuffle(min(len(images), 60_000), seed=seed, reshuffle_each_iteration=True)
-    return ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
 
 
 def load(
@@ -146,18 +119,6 @@ def load(
     return from_arrays(
         to_unit_range(images), labels if with_labels else None, batch_size, shuffle, seed
     )
-
-
-def select(images, labels, classes=None, limit=None):
-    """Keeps examples of `classes` (if given), then the first `limit`."""
-    if classes is not None:
-        keep = np.isin(labels, np.asarray(classes))
-        if not keep.any():
-            raise ValueError(f"No examples with labels {list(classes)}.")
-        images, labels = images[keep], labels[keep]
-    if limit is not None:
-        images, labels = images[: int(limit)], labels[: int(limit)]
-    return images, labels
 
 
 def _tfds_arrays(name, split, data_dir, download):

@@ -25,6 +25,7 @@ ds = translation.unpaired(sneakers, boots, batch_size=64, seed=0)  # {"a", "b"}
 import numpy as np
 
 from keras_gans.datasets import fashion_mnist
+from keras_gans.datasets.arrays import select, to_unit_range
 
 # Sobel magnitude, normalised so that a full step from -1 to +1 reads 1.0.
 # 0.3 draws closed garment outlines plus the strongest inner lines (collars,
@@ -44,11 +45,6 @@ def _check_images(images, name="images"):
             f"received shape {images.shape}."
         )
     return images
-
-
-def _unit_range(images):
-    """uint8 `[0, 255]` -> float32 `[-1, 1]`, the scale of `datasets.to_unit_range`."""
-    return np.asarray(images, "float32")[..., None] / 127.5 - 1.0
 
 
 def sobel_magnitude(images):
@@ -152,16 +148,8 @@ def fashion_images(split="train", classes=None, limit=None, download=True, data_
         `(images, labels)`: float32 `(n, 28, 28, 1)` and int64 `(n,)`.
     """
     images, labels = fashion_mnist.load_arrays(split, download=download, data_dir=data_dir)
-    if classes is not None:
-        keep = np.isin(labels, np.asarray(classes))
-        if not keep.any():
-            raise ValueError(f"No Fashion-MNIST examples with labels {list(classes)}.")
-        images, labels = images[keep], labels[keep]
-    if limit is not None:
-        if int(limit) < 1:
-            raise ValueError(f"`limit` must be >= 1; received {limit}.")
-        images, labels = images[: int(limit)], labels[: int(limit)]
-    return _unit_range(images), labels
+    images, labels = select(images, labels, classes=classes, limit=limit)
+    return to_unit_range(images), labels
 
 
 def edges_pairs(split="train", limit=None, classes=None, threshold=EDGE_THRESHOLD,
@@ -259,7 +247,7 @@ def class_domains(split="train", class_a=SNEAKER, class_b=ANKLE_BOOT, limit=None
             if int(limit) < 1:
                 raise ValueError(f"`limit` must be >= 1; received {limit}.")
             domain = domain[: int(limit)]
-        domains.append(_unit_range(domain))
+        domains.append(to_unit_range(domain))
     return tuple(domains)
 
 
