@@ -147,15 +147,9 @@ def train(
             "keras_version": keras.__version__,
         },
     )
-    callbacks = []
-    if hasattr(model, "predict_classes") and dataset == "fashion_mnist":
-        # Logged before CSVLogger so metrics.csv records it per epoch.
-        test_images, test_labels = datasets.fashion_mnist.load_arrays("test")
-        callbacks.append(
-            gan_callbacks.ClassifierAccuracy(datasets.to_unit_range(test_images), test_labels)
-        )
-    callbacks += [
-        model.snapshot_callback(os.path.join(out, "samples"), data),
+    callbacks = [
+        # The variant's own first, so that CSVLogger records what they log.
+        *model.training_callbacks(os.path.join(out, "samples"), data, dataset),
         gan_callbacks.LossHistory(out, every_n_steps=10),
         keras.callbacks.CSVLogger(os.path.join(out, "metrics.csv"), append=initial_epoch > 0),
         _EpochCheckpoint(out),

@@ -1,7 +1,5 @@
 """`AdversarialModel`: the train-step skeleton every GAN variant shares."""
 
-import os
-
 import keras
 import numpy as np
 from keras import ops
@@ -370,10 +368,16 @@ class AdversarialModel(keras.Model):
             "of the fashion_mnist_classifier preset (`keras-gans evaluate`)"
         )
 
-    def snapshot_callback(self, directory, dataset=None):
-        """The callback `keras-gans train` uses to write pictures while
-        training: a grid of samples from fixed latents."""
-        return gan_callbacks.SampleGrid(directory)
+    def training_callbacks(self, directory, dataset=None, dataset_name=None):
+        """The callbacks `keras-gans train` adds for this variant: here a
+        grid of samples from fixed latents written to `directory` every epoch.
+
+        Args:
+            directory: the run's picture folder.
+            dataset: the training `tf.data.Dataset`.
+            dataset_name: its `keras_gans.datasets.load` name.
+        """
+        return [gan_callbacks.SampleGrid(directory)]
 
     # ------------------------------------------------------------------ the step
 

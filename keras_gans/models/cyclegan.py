@@ -254,11 +254,9 @@ class CycleGAN(ImageTranslation, AdversarialModel):
         # The training snapshot: `sources` are domain A images, `targets` domain B.
         return self.save_cycle_strip(path, sources, targets)
 
-    def snapshot_callback(self, directory, dataset=None):
+    def training_callbacks(self, directory, dataset=None, dataset_name=None):
         batch = next(iter(dataset))
-        return gan_callbacks.TranslationStrip(
-            directory, np.asarray(batch["a"])[:4], np.asarray(batch["b"])[:4]
-        )
+        return [gan_callbacks.TranslationStrip(directory, np.asarray(batch["a"])[:4], np.asarray(batch["b"])[:4])]
 
     def get_config(self):
         config = super().get_config()

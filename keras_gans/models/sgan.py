@@ -8,6 +8,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_gans import callbacks as gan_callbacks
 from keras_gans import datasets, metrics
 from keras_gans.core.adversarial import AdversarialModel
 from keras_gans.core.recipe import Recipe
@@ -122,6 +123,15 @@ class SGAN(ImageNetworks, AdversarialModel):
         _, real_features = self.discriminator(batch["real"], training=training)
         real_mean = ops.stop_gradient(ops.mean(real_features, axis=0))
         return ops.mean(ops.square(real_mean - ops.mean(fake_features, axis=0)))
+
+    def training_callbacks(self, directory, dataset=None, dataset_name=None):
+        """The sample grid, and the classifier's test accuracy every epoch
+        (when training on Fashion-MNIST)."""
+        callbacks = super().training_callbacks(directory, dataset, dataset_name)
+        if dataset_name == "fashion_mnist":
+            images, labels = metrics.real_images("test")
+            callbacks.insert(0, gan_callbacks.ClassifierAccuracy(images, labels))
+        return callbacks
 
     def purpose_metrics(self, evaluator, num_samples=10_000, run_dir=None, baseline_steps=500):
         """Test accuracy of the classifier, next to the same network trained

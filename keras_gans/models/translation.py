@@ -2,7 +2,6 @@
 (Pix2Pix, SRGAN): a generator from a source image to a target image, a
 discriminator, and an objective of named, weighted terms."""
 
-import keras
 import numpy as np
 from keras import ops
 
@@ -248,11 +247,9 @@ class PairedTranslationGAN(ImageTranslation, AdversarialModel):
         sources, targets = self.test_pairs(limit=8)
         self.save_translation_strip(path, sources, targets)
 
-    def snapshot_callback(self, directory, dataset=None):
+    def training_callbacks(self, directory, dataset=None, dataset_name=None):
         sources, targets = next(iter(dataset))
-        return gan_callbacks.TranslationStrip(
-            directory, np.asarray(sources)[:8], np.asarray(targets)[:8]
-        )
+        return [gan_callbacks.TranslationStrip(directory, np.asarray(sources)[:8], np.asarray(targets)[:8])]
 
     def get_config(self):
         config = super().get_config()
