@@ -6,6 +6,7 @@ import os
 import keras
 import numpy as np
 
+from keras_gans import latent
 from keras_gans.core.io import atomic_path
 from keras_gans.images import save_grid
 
@@ -191,8 +192,6 @@ class LatentInterpolation(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every_n_epochs == 0:
-            from keras_gans import latent
-
             latent.save_interpolation_grid(
                 self.model, os.path.join(self.directory, f"interpolation_{epoch + 1:03d}.png"),
                 self.seeds, self.steps, self.method,

@@ -11,6 +11,7 @@ keras_gans.latent.save_interpolation_gif(gan, "walk.gif", tours=[(0, 1, 2), (3, 
 ```
 """
 
+import keras
 import numpy as np
 from keras import ops
 
@@ -39,8 +40,6 @@ def slerp(a, b, t):
 
 def latent_for_seed(gan, seed, num=1):
     """The latents `gan.generate(num, seed=seed)` would use."""
-    import keras
-
     return ops.convert_to_numpy(gan.sample_latent(num, seed=keras.random.SeedGenerator(seed)))
 
 

@@ -7,7 +7,7 @@ from conftest import adam, is_traced, random_images, small_dcgan
 from keras import ops
 
 from keras_gans import losses
-from keras_gans.core import AdversarialModel
+from keras_gans.core.adversarial import AdversarialModel
 from keras_gans.models import GAN
 
 
