@@ -311,6 +311,13 @@ def test_recipes_build_from_their_datasets():
     assert kg.recipes.get("pix2pix_l1")[1].model_args["adversarial_weight"] == 0.0
 
 
+def test_each_class_lists_its_presets():
+    assert kg.models.SRGAN.preset_names() == ["srgan_fashion_x4", "srresnet_fashion_x4"]
+    assert kg.models.Pix2Pix.preset_names() == ["pix2pix_fashion_edges", "pix2pix_l1_fashion_edges"]
+    assert "wgan_gp_fashion_mnist" in kg.models.DCGAN.preset_names()  # a subclass
+    assert "fashion_mnist_classifier" not in kg.models.AdversarialModel.preset_names()
+
+
 def test_srgan_fine_tunes_from_an_srresnet_preset(tmp_path, lowres_pairs):
     (x, y), _ = lowres_pairs
     srresnet = compiled(small_srgan(adversarial_weight=0.0))

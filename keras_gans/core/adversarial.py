@@ -329,6 +329,24 @@ class AdversarialModel(keras.Model):
             )
         return model
 
+    @classmethod
+    def preset_names(cls):
+        """Names of the shipped presets that hold this class or a subclass.
+
+        Example:
+
+        ```python
+        keras_gans.models.SRGAN.preset_names()  # ['srgan_fashion_x4', 'srresnet_fashion_x4']
+        ```
+        """
+        names = []
+        for name in presets.names():
+            card = presets.read_card(presets.resolve(name))
+            held = keras.saving.get_registered_object(card["model"].get("registered_name", ""))
+            if isinstance(held, type) and issubclass(held, cls):
+                names.append(name)
+        return names
+
     def call(self, latents, training=False):
         return self.generator(latents, training=training)
 
