@@ -15,4 +15,4 @@ run pix2pix_fashion_edges pix2pix --epochs 4 --steps-per-epoch 250
 run pix2pix_l1_fashion_edges pix2pix_l1 --epochs 4 --steps-per-epoch 250
 run srresnet_fashion_x4 srresnet --epochs 4 --steps-per-epoch 250
 run srgan_fashion_x4 srgan --from-preset srresnet_fashion_x4 --epochs 2 --steps-per-epoch 250
-run cyclegan_fashion_sneaker_boot cyclegan --epochs 20 --steps-per-epoch 150
+run cyclegan_fashion_sneaker_boot cyclegan --epochs 40 --steps-per-epoch 150

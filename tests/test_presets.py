@@ -191,15 +191,18 @@ def test_super_resolution_presets_beat_bicubic(evaluator):
 
 def test_cyclegan_preset_flips_the_class_both_ways(evaluator):
     model = zoo.load("cyclegan_fashion_sneaker_boot")
-    sneakers, boots = translation.class_domains("test", 7, 9, limit=500)
+    sneakers, boots = translation.class_domains("test", 7, 9)  # all 1,000 of each, as the card
     to_boots, to_sneakers = model.translate(sneakers, "a2b"), model.translate(boots, "b2a")
     a2b = (evaluator.predict_classes(to_boots) == 9).mean()
     b2a = (evaluator.predict_classes(to_sneakers) == 7).mean()
     cycle = metrics.mean_absolute_error(model.translate(to_boots, "b2a"), sneakers)
     print(f"CycleGAN: {a2b:.3f} of sneakers become boots, {b2a:.3f} of boots sneakers; cycle L1 {cycle:.3f}")
+    card = zoo.read_card(zoo.resolve("cyclegan_fashion_sneaker_boot"))["metrics"]
+    assert a2b == pytest.approx(card["a2b_target_class_rate"], abs=0.01)
+    assert b2a == pytest.approx(card["b2a_target_class_rate"], abs=0.01)
     assert a2b >= 0.9 and b2a >= 0.9
     assert cycle < 0.1
-    assert zoo.read_card(zoo.resolve("cyclegan_fashion_sneaker_boot"))["metrics"]["identity_weight"] == 5.0
+    assert card["identity_weight"] == 5.0 and card["cycle_weight"] == 10.0
 
 
 def test_cli_translates_files_with_a_preset(tmp_path, capsys):
