@@ -7,7 +7,8 @@ OUT/
   samples/epoch_001.png ...  fixed-seed sample grids
   losses.png, losses.json    loss curves
   metrics.csv                per-epoch logs
-  checkpoint.keras           the latest full model (weights + both optimizers)
+  checkpoint.keras           the latest full model (weights + optimizer state)
+  progress.json              epochs done and training wall-clock (train_seconds)
   run.json                   the command's arguments
 ```
 
@@ -17,6 +18,7 @@ Running the same command again with `--resume` continues from
 
 import json
 import os
+import time
 
 import keras
 
@@ -29,15 +31,25 @@ CHECKPOINT = "checkpoint.keras"
 
 
 class _EpochCheckpoint(keras.callbacks.Callback):
-    """Saves the full model (atomically) and the finished epoch count."""
+    """Saves the full model (atomically), the finished epoch count and the
+    training wall-clock so far (`train_seconds`, summed over resumed runs)."""
 
-    def __init__(self, directory):
+    def __init__(self, directory, train_seconds=0.0):
         super().__init__()
         self.directory = directory
+        self.train_seconds = float(train_seconds)
+        self._start = None
+
+    def on_train_begin(self, logs=None):
+        self._start = time.monotonic()
 
     def on_epoch_end(self, epoch, logs=None):
+        seconds = self.train_seconds + time.monotonic() - self._start
         self.model.save(os.path.join(self.directory, CHECKPOINT))
-        _write_json(os.path.join(self.directory, "progress.json"), {"epochs_done": epoch + 1})
+        _write_json(
+            os.path.join(self.directory, "progress.json"),
+            {"epochs_done": epoch + 1, "train_seconds": round(seconds, 1)},
+        )
 
 
 def _write_json(path, data):
@@ -116,11 +128,12 @@ def train(
         )
     checkpoint = os.path.join(out, CHECKPOINT)
     progress = os.path.join(out, "progress.json")
-    initial_epoch = 0
+    initial_epoch, train_seconds = 0, 0.0
     if resume and os.path.exists(checkpoint):
         model = keras.models.load_model(checkpoint)
         with open(progress) as f:
-            initial_epoch = json.load(f)["epochs_done"]
+            done = json.load(f)
+        initial_epoch, train_seconds = done["epochs_done"], done.get("train_seconds", 0.0)
     elif from_preset:
         model = _from_preset(from_preset, cls, recipe)
         if freeze_discriminator:
@@ -152,7 +165,7 @@ def train(
         *model.training_callbacks(os.path.join(out, "samples"), data, dataset),
         gan_callbacks.LossHistory(out, every_n_steps=10),
         keras.callbacks.CSVLogger(os.path.join(out, "metrics.csv"), append=initial_epoch > 0),
-        _EpochCheckpoint(out),
+        _EpochCheckpoint(out, train_seconds),
         *extra_callbacks,
     ]
     if initial_epoch < epochs:
@@ -259,7 +272,10 @@ def export_preset(run_dir, name, dest=None, num_samples=10_000, task=None, descr
         task = task or model.task
         evaluation = model.evaluation_protocol(num_samples)
     with open(os.path.join(run_dir, "progress.json" if run["variant"] != "classifier" else "run.json")) as f:
-        epochs_done = json.load(f).get("epochs_done", run.get("epochs"))
+        progress = json.load(f)
+    epochs_done = progress.get("epochs_done", run.get("epochs"))
+    # Wall-clock of the training epochs, where the run recorded it.
+    timing = {"train_seconds": progress["train_seconds"]} if "train_seconds" in progress else {}
     card = presets.save(
         model,
         folder,
@@ -276,6 +292,7 @@ def export_preset(run_dir, name, dest=None, num_samples=10_000, task=None, descr
             "seed": run.get("seed"),
             "backend": run.get("backend"),
             "keras_version": run.get("keras_version"),
+            **timing,
         },
         evaluation=evaluation,
         figure_caption=getattr(model, "figure_caption", None),

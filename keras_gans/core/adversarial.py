@@ -4,19 +4,16 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gans import callbacks as gan_callbacks
 from keras_gans import losses as gan_losses
-from keras_gans.core import backend, presets
-from keras_gans.core import recipe as recipe_registry
-from keras_gans.core.io import atomic_path
+from keras_gans.core import backend
 from keras_gans.core.optimizer_group import OptimizerGroup
-from keras_gans.images import save_grid
+from keras_gans.core.zoo_model import ZooModel
 
 LATENT_DISTRIBUTIONS = ("normal", "uniform")
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class AdversarialModel(keras.Model):
+class AdversarialModel(ZooModel, keras.Model):
     """A generator and a discriminator trained against each other with `fit`.
 
     Each `train_step` updates the discriminator `d_steps` times (each with
@@ -74,17 +71,9 @@ class AdversarialModel(keras.Model):
     """
 
     metric_names = ("d_loss", "g_loss")
-    # What a variant declares about itself (keras-hub style: the class
-    # carries its recipes and hooks, so no other module tests its type).
-    recipes = {}
-    task = "unconditional image generation"
-    figure_caption = "64 samples, seed 0"
-    # Preset cards score sample quality (FID, KID, PR) of `generate`.
-    measures_samples = True
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        recipe_registry.register(cls)
+    # The zoo hooks (recipes, task, presets, card metrics, input checks)
+    # live on `ZooModel`; a variant overrides the ones that differ.
+    compile_hint = "call `compile(d_optimizer=..., g_optimizer=..., loss=...)`"
 
     def __init__(
         self,
@@ -177,6 +166,11 @@ class AdversarialModel(keras.Model):
         self._compile_arguments = dict(
             d_optimizer=d_optimizer, g_optimizer=g_optimizer, loss=adversarial_loss, **kwargs
         )
+
+    def compile_recipe(self, recipe):
+        """Compiles with a `Recipe`'s two Adam optimizers and its adversarial loss."""
+        d_optimizer, g_optimizer = recipe.optimizers()
+        self.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, loss=recipe.loss)
 
     def extra_optimizers(self, optimizers):
         """Hook for variants with more networks: returns all optimizers."""
@@ -312,108 +306,14 @@ class AdversarialModel(keras.Model):
         inputs = self.discriminator_inputs(samples, labels)
         return extractor.predict(inputs, batch_size=batch_size, verbose=0)
 
-    @classmethod
-    def from_preset(cls, name_or_path, **kwargs):
-        """Loads a zoo preset of this class by name, folder or URL.
-
-        Example:
-
-        ```python
-        gan = keras_gans.models.DCGAN.from_preset("dcgan_fashion_mnist")
-        ```
-        """
-        model = presets.load(name_or_path, **kwargs)
-        if not isinstance(model, cls):
-            raise ValueError(
-                f"Preset {name_or_path!r} holds a {type(model).__name__}, not a {cls.__name__}."
-            )
-        return model
-
-    @classmethod
-    def preset_names(cls):
-        """Names of the shipped presets that hold this class or a subclass.
-
-        Example:
-
-        ```python
-        keras_gans.models.SRGAN.preset_names()  # ['srgan_fashion_x4', 'srresnet_fashion_x4']
-        ```
-        """
-        names = []
-        for name in presets.names():
-            card = presets.read_card(presets.resolve(name))
-            held = keras.saving.get_registered_object(card["model"].get("registered_name", ""))
-            if isinstance(held, type) and issubclass(held, cls):
-                names.append(name)
-        return names
-
     def call(self, latents, training=False):
         return self.generator(latents, training=training)
-
-    # ------------------------------------------------------------------ zoo hooks
-
-    @classmethod
-    def data_arguments(cls, element_spec):
-        """Constructor arguments read off a dataset's `element_spec` (the
-        sample shape), for `keras-gans train`."""
-        if isinstance(element_spec, tuple):  # (images, labels)
-            element_spec = element_spec[0]
-        elif isinstance(element_spec, dict):  # semi-supervised batches
-            element_spec = element_spec["real"]
-        return {"image_shape": tuple(element_spec.shape[1:])}
-
-    def purpose_metrics(self, evaluator, num_samples=10_000, run_dir=None):
-        """Metrics of what the variant is for, beyond sample quality (a
-        preset card records them). Defaults to none.
-
-        Args:
-            evaluator: a `keras_gans.metrics.Evaluator`.
-            num_samples: how many samples to score.
-            run_dir: the training run's folder (for data the run recorded,
-                such as the labelled indices of semi-supervised training).
-        """
-        return {}
-
-    def save_preset_figure(self, path, dataset=None):
-        """Writes the preset card's picture (`figure_caption` describes it)."""
-        save_grid(self.generate(64, seed=0), path)
-
-    def evaluation_protocol(self, num_samples):
-        """How `purpose_metrics` and the sample scores were measured, in words
-        (recorded in the preset card)."""
-        return (
-            f"{num_samples} samples vs the 10,000 Fashion-MNIST test images, features "
-            "of the fashion_mnist_classifier preset (`keras-gans evaluate`)"
-        )
-
-    def training_callbacks(self, directory, dataset=None, dataset_name=None):
-        """The callbacks `keras-gans train` adds for this variant: here a
-        grid of samples from fixed latents written to `directory` every epoch.
-
-        Args:
-            directory: the run's picture folder.
-            dataset: the training `tf.data.Dataset`.
-            dataset_name: its `keras_gans.datasets.load` name.
-        """
-        return [gan_callbacks.SampleGrid(directory)]
 
     # ------------------------------------------------------------------ the step
 
     @property
     def metrics(self):
         return list(self._trackers)
-
-    def unpack_batch(self, data):
-        """Turns what the dataset yields into a dict with `"real"` (and
-        `"labels"` when the dataset provides them)."""
-        if isinstance(data, dict):
-            return dict(data)
-        if isinstance(data, (tuple, list)):
-            batch = {"real": data[0]}
-            if len(data) > 1 and data[1] is not None:
-                batch["labels"] = data[1]
-            return batch
-        return {"real": data}
 
     def discriminator_inputs(self, samples, labels=None):
         """What the discriminator takes; conditional variants add the labels."""
@@ -519,86 +419,7 @@ class AdversarialModel(keras.Model):
                 tracker.update_state(logs[tracker.name])
         return {tracker.name: tracker.result() for tracker in self._trackers}
 
-    # ------------------------------------------------------------------ input checks
-
-    def check_batch_shapes(self, batch):
-        """Fails at trace time when a batch does not match `data_shape`."""
-        real = batch["real"]
-        if tuple(real.shape[1:]) != self.data_shape:
-            raise ValueError(
-                f"{type(self).__name__} expects batches of shape "
-                f"(batch,) + {self.data_shape}; received {tuple(real.shape)}."
-            )
-
-    def check_sample(self, sample):
-        """Validates one batch (NumPy) before training: rank, shape, range."""
-        self.check_data(self.unpack_batch(sample)["real"])
-
-    def check_data(self, real):
-        """Validates an array of samples: rank, shape, channels, dtype, range."""
-        real = np.asarray(real)
-        expected = (None,) + self.data_shape
-        if real.ndim != len(expected):
-            raise ValueError(
-                f"{type(self).__name__} expects data of rank {len(expected)} "
-                f"with shape {expected}; received rank {real.ndim} with shape "
-                f"{real.shape}."
-            )
-        if real.shape[1:] != self.data_shape:
-            hint = ""
-            if real.shape[1:-1] == self.data_shape[:-1]:
-                hint = (
-                    f" (channels: expected {self.data_shape[-1]}, "
-                    f"received {real.shape[-1]})"
-                )
-            raise ValueError(
-                f"{type(self).__name__} expects data of shape {expected}; "
-                f"received {real.shape}{hint}."
-            )
-        if not np.issubdtype(real.dtype, np.floating):
-            raise ValueError(
-                f"Expected floating point data in {self.value_range}; received "
-                f"dtype {real.dtype}. Rescale, e.g. `x / 127.5 - 1`."
-            )
-        if self.value_range is not None:
-            low, high = self.value_range
-            tolerance = 1e-3 * (high - low)
-            lo, hi = float(real.min()), float(real.max())
-            if lo < low - tolerance or hi > high + tolerance:
-                raise ValueError(
-                    f"Expected data values in [{low}, {high}]; received values "
-                    f"in [{lo:.4g}, {hi:.4g}]. Images must be scaled to "
-                    "[-1, 1], e.g. `x / 127.5 - 1`."
-                )
-
-    def fit(self, x=None, y=None, *args, **kwargs):
-        """`keras.Model.fit`, after validating the first batch of `x`.
-
-        Bad data (wrong rank, shape, channels, dtype or value range) raises a
-        `ValueError` before any training step runs.
-        """
-        if self.adversarial_loss is None:
-            raise ValueError(
-                f"{type(self).__name__} must be compiled before `fit`: call "
-                "`compile(d_optimizer=..., g_optimizer=..., loss=...)`."
-            )
-        sample = _peek(x, y)
-        if sample is not None:
-            self.check_sample(sample)
-        return super().fit(x, y, *args, **kwargs)
-
     # ------------------------------------------------------------------ saving
-
-    def save(self, filepath, *args, **kwargs):
-        """`keras.Model.save`, written to a temporary file and then renamed,
-        so that an interrupted save never leaves a broken file."""
-        with atomic_path(filepath) as tmp:
-            super().save(tmp, *args, **kwargs)
-
-    def save_weights(self, filepath, *args, **kwargs):
-        """`keras.Model.save_weights`, atomic like `save`."""
-        with atomic_path(filepath) as tmp:
-            super().save_weights(tmp, *args, **kwargs)
 
     def get_config(self):
         config = super().get_config()
@@ -643,17 +464,3 @@ def _with_logs(result):
         return loss, dict(logs)
     return result, {}
 
-
-def _peek(x, y):
-    """Returns the first batch of `x` as NumPy, or None if it can't be peeked
-    without consuming it (Python generators, PyDataset)."""
-    if x is None:
-        return None
-    if isinstance(x, np.ndarray):
-        return x[:64] if y is None else (x[:64], np.asarray(y)[:64])
-    if hasattr(x, "take") and hasattr(x, "element_spec"):  # a tf.data.Dataset
-        for element in x.take(1):
-            return keras.tree.map_structure(np.asarray, element)
-    if hasattr(x, "shape") and hasattr(x, "dtype"):
-        return np.asarray(x[:64])
-    return None

@@ -7,7 +7,7 @@ class DCGAN(AdversarialModel):
     recipes = {"dcgan": Recipe(model_args={"latent_dim": 100})}
 ```
 
-and `AdversarialModel.__init_subclass__` registers them here by name, so a
+and `ZooModel.__init_subclass__` registers them here by name, so a
 new variant adds its recipes in its own file and nowhere else (as keras-hub
 model families register their presets).
 """
@@ -33,7 +33,8 @@ class Recipe:
         beta_2: Adam `beta_2`. Defaults to `0.999`.
         g_learning_rate: the generator's learning rate. Defaults to
             `learning_rate`.
-        loss: the adversarial loss name. Defaults to `"non_saturating"`.
+        loss: the adversarial loss name (GANs only). Defaults to
+            `"non_saturating"`.
         batch_size: batch size. Defaults to `128`.
         dataset: the `keras_gans.datasets.load` name it trains on by default.
             Defaults to `"fashion_mnist"`.
@@ -60,18 +61,23 @@ class Recipe:
     with_labels: bool = False
     num_labeled: int = None
 
+    def optimizer(self, learning_rate=None):
+        """A fresh Adam at `learning_rate` (default: the recipe's), with the
+        recipe's betas; single-optimizer models (the VAE) compile with it."""
+        rate = self.learning_rate if learning_rate is None else learning_rate
+        return keras.optimizers.Adam(rate, beta_1=self.beta_1, beta_2=self.beta_2)
+
     def optimizers(self):
         """Fresh `(d_optimizer, g_optimizer)` Adam instances."""
-
-        def adam(rate):
-            return keras.optimizers.Adam(rate, beta_1=self.beta_1, beta_2=self.beta_2)
-
-        return adam(self.learning_rate), adam(self.g_learning_rate or self.learning_rate)
+        return self.optimizer(), self.optimizer(self.g_learning_rate or self.learning_rate)
 
     def compile(self, model):
-        """Compiles `model` with this recipe's optimizers and loss; returns it."""
-        d_optimizer, g_optimizer = self.optimizers()
-        model.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, loss=self.loss)
+        """Compiles `model` with this recipe's defaults; returns it.
+
+        The model declares how (`model.compile_recipe(recipe)`): a GAN
+        takes two Adam optimizers and the adversarial loss, a VAE one Adam.
+        """
+        model.compile_recipe(self)
         return model
 
 

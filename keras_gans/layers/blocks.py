@@ -29,10 +29,11 @@ def upsample_conv(x, filters, kernel_size, mode, name):
     return layers.Conv2D(filters, kernel_size, padding="same", use_bias=False, name=f"{name}_conv")(x)
 
 
-def generator_body(x, image_shape, filters, kernel_size, upsampling):
+def generator_body(x, image_shape, filters, kernel_size, upsampling, activation="tanh"):
     """Dense projection of `x` to a small feature map, then
     `len(filters) - 1` 2x upsampling blocks with BatchNorm and ReLU, and a
-    tanh convolution to `image_shape`."""
+    convolution to `image_shape` with `activation` (tanh; `None` gives
+    logits, e.g. a VAE decoder's Bernoulli logits)."""
     height, width, channels = image_shape
     scale = 2 ** (len(filters) - 1)
     x = layers.Dense((height // scale) * (width // scale) * filters[0], use_bias=False, name="project")(x)
@@ -43,7 +44,7 @@ def generator_body(x, image_shape, filters, kernel_size, upsampling):
         x = upsample_conv(x, f, kernel_size, upsampling, name=f"block_{i}")
         x = layers.BatchNormalization(name=f"block_{i}_bn")(x)
         x = layers.ReLU(name=f"block_{i}_act")(x)
-    return layers.Conv2D(channels, kernel_size, padding="same", activation="tanh", name="image")(x)
+    return layers.Conv2D(channels, kernel_size, padding="same", activation=activation, name="image")(x)
 
 
 def discriminator_body(x, filters, kernel_size, dropout=0.0, normalization="batch",

@@ -1,4 +1,5 @@
-"""GAN variants, one per file, all `AdversarialModel` subclasses."""
+"""The zoo's models, one per file: GAN variants (`AdversarialModel`
+subclasses) and the VAE baseline, all `ZooModel`s."""
 
 from keras_gans.core.adversarial import AdversarialModel
 from keras_gans.models.acgan import ACGAN
@@ -11,3 +12,4 @@ from keras_gans.models.wgan_gp import WGANGP
 from keras_gans.models.pix2pix import Pix2Pix
 from keras_gans.models.srgan import SRGAN
 from keras_gans.models.cyclegan import CycleGAN
+from keras_gans.models.vae import VAE

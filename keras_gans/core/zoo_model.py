@@ -1,0 +1,262 @@
+"""`ZooModel`: what every model of the zoo declares about itself.
+
+GANs (`AdversarialModel`) and likelihood models (`VAE`) train differently
+but are used the same way: `keras-gans train NAME` builds and compiles them
+from a recipe, `keras-gans export` measures them and writes a preset card,
+`from_preset` loads them. This mixin holds those hooks once, so no module
+ever tests a model's type (keras-hub style: the class carries its recipes
+and hooks).
+
+A class that mixes it in sets `data_shape` (one sample's shape) and
+`value_range` (or `None`) in its constructor, and implements
+`compile_recipe(recipe)`; it puts `ZooModel` before `keras.Model`:
+
+```python
+class MyModel(ZooModel, keras.Model):
+    recipes = {"my_model": Recipe(learning_rate=1e-3)}
+
+    def compile_recipe(self, recipe):
+        self.compile(optimizer=keras.optimizers.Adam(recipe.learning_rate))
+```
+"""
+
+import keras
+import numpy as np
+
+from keras_gans import callbacks as gan_callbacks
+from keras_gans.core import presets
+from keras_gans.core import recipe as recipe_registry
+from keras_gans.core.io import atomic_path
+from keras_gans.images import save_grid
+
+
+class ZooModel:
+    """Mixin of the zoo's hooks for a `keras.Model` subclass.
+
+    Class attributes a model may override:
+
+    - `recipes`: `{name: Recipe}` of `keras-gans train NAME`, registered
+      when the class is defined.
+    - `task`: the preset card's task, in words.
+    - `figure_caption`: what `save_preset_figure` draws.
+    - `measures_samples`: preset cards score the sample quality (FID, KID,
+      precision/recall) of `generate`.
+    - `compile_hint`: how to compile it, for the "must be compiled" error.
+
+    Example:
+
+    ```python
+    model = keras_gans.models.DCGAN.from_preset("dcgan_fashion_mnist")
+    keras_gans.models.VAE.preset_names()  # ['vae_fashion_mnist']
+    ```
+    """
+
+    recipes = {}
+    task = "unconditional image generation"
+    figure_caption = "64 samples, seed 0"
+    measures_samples = True
+    compile_hint = "call `compile(...)`"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        recipe_registry.register(cls)
+
+    # ------------------------------------------------------------------ recipes
+
+    def compile_recipe(self, recipe):
+        """Compiles the model with a `Recipe`'s training defaults (what
+        `Recipe.compile(model)` calls). Each family implements it."""
+        raise NotImplementedError(
+            f"{type(self).__name__} does not declare how a Recipe compiles it: "
+            "implement `compile_recipe(recipe)`."
+        )
+
+    @classmethod
+    def data_arguments(cls, element_spec):
+        """Constructor arguments read off a dataset's `element_spec` (the
+        sample shape), for `keras-gans train`."""
+        if isinstance(element_spec, tuple):  # (images, labels)
+            element_spec = element_spec[0]
+        elif isinstance(element_spec, dict):  # semi-supervised batches
+            element_spec = element_spec["real"]
+        return {"image_shape": tuple(element_spec.shape[1:])}
+
+    # ------------------------------------------------------------------ presets
+
+    @classmethod
+    def from_preset(cls, name_or_path, **kwargs):
+        """Loads a zoo preset of this class by name, folder or URL.
+
+        Example:
+
+        ```python
+        gan = keras_gans.models.DCGAN.from_preset("dcgan_fashion_mnist")
+        ```
+        """
+        model = presets.load(name_or_path, **kwargs)
+        if not isinstance(model, cls):
+            raise ValueError(
+                f"Preset {name_or_path!r} holds a {type(model).__name__}, not a {cls.__name__}."
+            )
+        return model
+
+    @classmethod
+    def preset_names(cls):
+        """Names of the shipped presets that hold this class or a subclass.
+
+        Example:
+
+        ```python
+        keras_gans.models.SRGAN.preset_names()  # ['srgan_fashion_x4', 'srresnet_fashion_x4']
+        ```
+        """
+        names = []
+        for name in presets.names():
+            card = presets.read_card(presets.resolve(name))
+            held = keras.saving.get_registered_object(card["model"].get("registered_name", ""))
+            if isinstance(held, type) and issubclass(held, cls):
+                names.append(name)
+        return names
+
+    def purpose_metrics(self, evaluator, num_samples=10_000, run_dir=None):
+        """Metrics of what the model is for, beyond sample quality (a
+        preset card records them). Defaults to none.
+
+        Args:
+            evaluator: a `keras_gans.metrics.Evaluator`.
+            num_samples: how many samples to score.
+            run_dir: the training run's folder (for data the run recorded,
+                such as the labelled indices of semi-supervised training).
+        """
+        return {}
+
+    def save_preset_figure(self, path, dataset=None):
+        """Writes the preset card's picture (`figure_caption` describes it)."""
+        save_grid(self.generate(64, seed=0), path)
+
+    def evaluation_protocol(self, num_samples):
+        """How `purpose_metrics` and the sample scores were measured, in words
+        (recorded in the preset card)."""
+        return (
+            f"{num_samples} samples vs the 10,000 Fashion-MNIST test images, features "
+            "of the fashion_mnist_classifier preset (`keras-gans evaluate`)"
+        )
+
+    def training_callbacks(self, directory, dataset=None, dataset_name=None):
+        """The callbacks `keras-gans train` adds for this model: here a
+        grid of samples from fixed latents written to `directory` every epoch.
+
+        Args:
+            directory: the run's picture folder.
+            dataset: the training `tf.data.Dataset`.
+            dataset_name: its `keras_gans.datasets.load` name.
+        """
+        return [gan_callbacks.SampleGrid(directory)]
+
+    # ------------------------------------------------------------------ input checks
+
+    def unpack_batch(self, data):
+        """Turns what the dataset yields into a dict with `"real"` (and
+        `"labels"` when the dataset provides them)."""
+        if isinstance(data, dict):
+            return dict(data)
+        if isinstance(data, (tuple, list)):
+            batch = {"real": data[0]}
+            if len(data) > 1 and data[1] is not None:
+                batch["labels"] = data[1]
+            return batch
+        return {"real": data}
+
+    def check_batch_shapes(self, batch):
+        """Fails at trace time when a batch does not match `data_shape`."""
+        real = batch["real"]
+        if tuple(real.shape[1:]) != self.data_shape:
+            raise ValueError(
+                f"{type(self).__name__} expects batches of shape "
+                f"(batch,) + {self.data_shape}; received {tuple(real.shape)}."
+            )
+
+    def check_sample(self, sample):
+        """Validates one batch (NumPy) before training: rank, shape, range."""
+        self.check_data(self.unpack_batch(sample)["real"])
+
+    def check_data(self, real):
+        """Validates an array of samples against `data_shape` and
+        `value_range`: rank, shape, channels, dtype, range."""
+        real = np.asarray(real)
+        expected = (None,) + self.data_shape
+        if real.ndim != len(expected):
+            raise ValueError(
+                f"{type(self).__name__} expects data of rank {len(expected)} "
+                f"with shape {expected}; received rank {real.ndim} with shape "
+                f"{real.shape}."
+            )
+        if real.shape[1:] != self.data_shape:
+            hint = ""
+            if real.shape[1:-1] == self.data_shape[:-1]:
+                hint = (
+                    f" (channels: expected {self.data_shape[-1]}, "
+                    f"received {real.shape[-1]})"
+                )
+            raise ValueError(
+                f"{type(self).__name__} expects data of shape {expected}; "
+                f"received {real.shape}{hint}."
+            )
+        if not np.issubdtype(real.dtype, np.floating):
+            raise ValueError(
+                f"Expected floating point data in {self.value_range}; received "
+                f"dtype {real.dtype}. Rescale, e.g. `x / 127.5 - 1`."
+            )
+        if self.value_range is not None:
+            low, high = self.value_range
+            tolerance = 1e-3 * (high - low)
+            lo, hi = float(real.min()), float(real.max())
+            if lo < low - tolerance or hi > high + tolerance:
+                raise ValueError(
+                    f"Expected data values in [{low}, {high}]; received values "
+                    f"in [{lo:.4g}, {hi:.4g}]. Images must be scaled to "
+                    "[-1, 1], e.g. `x / 127.5 - 1`."
+                )
+
+    def fit(self, x=None, y=None, *args, **kwargs):
+        """`keras.Model.fit`, after validating the first batch of `x`.
+
+        Bad data (wrong rank, shape, channels, dtype or value range) raises a
+        `ValueError` before any training step runs.
+        """
+        if not self.compiled:
+            raise ValueError(
+                f"{type(self).__name__} must be compiled before `fit`: {self.compile_hint}."
+            )
+        sample = _peek(x, y)
+        if sample is not None:
+            self.check_sample(sample)
+        return super().fit(x, y, *args, **kwargs)
+
+    # ------------------------------------------------------------------ saving
+
+    def save(self, filepath, *args, **kwargs):
+        """`keras.Model.save`, written to a temporary file and then renamed,
+        so that an interrupted save never leaves a broken file."""
+        with atomic_path(filepath) as tmp:
+            super().save(tmp, *args, **kwargs)
+
+    def save_weights(self, filepath, *args, **kwargs):
+        """`keras.Model.save_weights`, atomic like `save`."""
+        with atomic_path(filepath) as tmp:
+            super().save_weights(tmp, *args, **kwargs)
+
+
+def _peek(x, y):
+    """Returns the first batch of `x` as NumPy, or None if it can't be peeked
+    without consuming it (Python generators, PyDataset)."""
+    if x is None:
+        return None
+    if isinstance(x, np.ndarray):
+        return x[:64] if y is None else (x[:64], np.asarray(y)[:64])
+    if hasattr(x, "take") and hasattr(x, "element_spec"):  # a tf.data.Dataset
+        for element in x.take(1):
+            return keras.tree.map_structure(np.asarray, element)
+    if hasattr(x, "shape") and hasattr(x, "dtype"):
+        return np.asarray(x[:64])
+    return None
