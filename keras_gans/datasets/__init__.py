@@ -5,6 +5,7 @@ Example:
 ```python
 ds = keras_gans.datasets.load("fashion_mnist", batch_size=128)
 ds = keras_gans.datasets.load("fashion_mnist", split="test", with_labels=True)
+ds = keras_gans.datasets.load("fashion_mnist_32")        # padded to 32x32 (StyleGAN)
 ds = keras_gans.datasets.load("ring8", batch_size=256)   # 2-D toy mixture
 ds = keras_gans.datasets.load("mnist")                   # any TFDS image dataset
 ds = keras_gans.datasets.load("fashion_edges")           # (edges, image) pairs
@@ -20,7 +21,7 @@ Image-to-image data lives in `translation` (tasks built from Fashion-MNIST,
 import numpy as np
 
 from keras_gans.datasets import fashion_mnist, folders, toy, translation
-from keras_gans.datasets.arrays import from_arrays, select, to_unit_range
+from keras_gans.datasets.arrays import from_arrays, pad_to, select, to_unit_range
 from keras_gans.datasets.fashion_mnist import CLASS_NAMES as FASHION_MNIST_CLASSES
 from keras_gans.datasets.folders import (
     paired_folders,
@@ -41,6 +42,8 @@ TOY_DATASETS = {
 # Image-to-image tasks of `load`: name -> what a batch holds. Any name
 # starting with "cycle_gan/" (TFDS) is one too: {"a", "b"} unpaired batches.
 TRANSLATION_TASKS = dict(translation.TASK_DESCRIPTIONS)
+# Fashion-MNIST centred on a larger canvas: name -> size (StyleGAN's 32x32).
+PADDED_FASHION_MNIST = {"fashion_mnist_32": 32}
 CYCLE_GAN_PREFIX = "cycle_gan/"
 
 
@@ -63,7 +66,8 @@ def load(
     Images are float32 in [-1, 1], channels last.
 
     Args:
-        name: `"fashion_mnist"` (offline from Debian's package), `"ring8"` or
+        name: `"fashion_mnist"` (offline from Debian's package; `"fashion_mnist_32"`
+            padded to 32x32), `"ring8"` or
             `"grid25"` (2-D toy mixtures), an image-to-image task of
             `TRANSLATION_TASKS` (offline, from Fashion-MNIST), a TFDS
             `"cycle_gan/<pair>"` set (unpaired `{"a", "b"}` batches), or any
@@ -111,8 +115,10 @@ def load(
     if name in TOY_DATASETS:
         samples, labels = TOY_DATASETS[name](num_samples, seed)
         return from_arrays(samples, labels if with_labels else None, batch_size, shuffle, seed)
-    if name == "fashion_mnist":
+    if name == "fashion_mnist" or name in PADDED_FASHION_MNIST:
         images, labels = fashion_mnist.load_arrays(split, download=download, data_dir=data_dir)
+        if name in PADDED_FASHION_MNIST:
+            images = pad_to(images, PADDED_FASHION_MNIST[name])
     else:
         images, labels = _tfds_arrays(name, split, data_dir, download)
     images, labels = select(images, labels, classes=classes, limit=limit)

@@ -13,6 +13,18 @@ def to_unit_range(images):
     return images[..., None] if images.ndim == 3 else images
 
 
+def pad_to(images, size):
+    """Centres `(n, h, w[, c])` images on a `size x size` canvas of zeros
+    (black: -1 after `to_unit_range`), e.g. Fashion-MNIST 28 -> 32."""
+    images = np.asarray(images)
+    height, width = images.shape[1:3]
+    if size < height or size < width:
+        raise ValueError(f"Cannot pad {height}x{width} images to {size}x{size}.")
+    top, left = (size - height) // 2, (size - width) // 2
+    padding = [(0, 0), (top, size - height - top), (left, size - width - left)]
+    return np.pad(images, padding + [(0, 0)] * (images.ndim - 3))
+
+
 def from_arrays(
     images,
     labels=None,

@@ -26,6 +26,7 @@ from keras_gans.metrics.image_quality import (
     ssim_per_image,
 )
 from keras_gans.metrics.mode_coverage import mode_coverage
+from keras_gans.metrics.resize import area_resize
 from keras_gans.metrics.neighbours import density_coverage, precision_recall
 from keras_gans.metrics.variants import (
     clustering_accuracy,

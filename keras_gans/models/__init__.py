@@ -12,4 +12,5 @@ from keras_gans.models.wgan_gp import WGANGP
 from keras_gans.models.pix2pix import Pix2Pix
 from keras_gans.models.srgan import SRGAN
 from keras_gans.models.cyclegan import CycleGAN
+from keras_gans.models.stylegan import StyleGAN
 from keras_gans.models.vae import VAE
