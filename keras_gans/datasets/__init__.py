@@ -20,7 +20,7 @@ Image-to-image data lives in `translation` (tasks built from Fashion-MNIST,
 
 import numpy as np
 
-from keras_gans.datasets import fashion_mnist, folders, toy, translation
+from keras_gans.datasets import fashion_mnist, folders, moving, toy, translation
 from keras_gans.datasets.arrays import from_arrays, pad_to, select, to_unit_range
 from keras_gans.datasets.fashion_mnist import CLASS_NAMES as FASHION_MNIST_CLASSES
 from keras_gans.datasets.folders import (
@@ -45,6 +45,8 @@ TRANSLATION_TASKS = dict(translation.TASK_DESCRIPTIONS)
 # Fashion-MNIST centred on a larger canvas: name -> size (StyleGAN's 32x32).
 PADDED_FASHION_MNIST = {"fashion_mnist_32": 32}
 CYCLE_GAN_PREFIX = "cycle_gan/"
+# Video tasks of `load`: `(past frames, next frame)` pairs (see `moving`).
+VIDEO_TASKS = dict(moving.TASK_DESCRIPTIONS)
 
 
 def load(
@@ -70,7 +72,9 @@ def load(
             padded to 32x32), `"ring8"` or
             `"grid25"` (2-D toy mixtures), an image-to-image task of
             `TRANSLATION_TASKS` (offline, from Fashion-MNIST), a TFDS
-            `"cycle_gan/<pair>"` set (unpaired `{"a", "b"}` batches), or any
+            `"cycle_gan/<pair>"` set (unpaired `{"a", "b"}` batches), a video
+            task of `VIDEO_TASKS` (`"moving_fashion_mnist"`: `(past, next)`
+            frame pairs, offline, see `moving`), or any
             TFDS dataset with an `"image"` feature (e.g. `"mnist"`, `"cifar10"`).
         split: `"train"` or `"test"` (any TFDS split for TFDS datasets).
         batch_size: batch size.
@@ -99,8 +103,12 @@ def load(
             f"`image_size` applies to {CYCLE_GAN_PREFIX}* datasets only; received "
             f"image_size={image_size!r} for {name!r}."
         )
-    if with_labels and (is_cycle_gan or name in TRANSLATION_TASKS):
+    if with_labels and (is_cycle_gan or name in TRANSLATION_TASKS or name in VIDEO_TASKS):
         raise ValueError(f"{name!r} is an image-to-image task: it has no labels to yield.")
+    if name in VIDEO_TASKS:
+        if classes is not None:
+            raise ValueError(f"`classes` does not apply to {name!r} (every item class moves).")
+        return moving.load_task(name, split, batch_size, shuffle, seed, limit)
     if name in TRANSLATION_TASKS:
         return translation.load_task(
             name, split, batch_size, shuffle, seed, limit, classes, download, data_dir

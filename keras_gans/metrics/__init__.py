@@ -37,3 +37,4 @@ from keras_gans.metrics.variants import (
     paired_translation_scores,
     semi_supervised_accuracy,
 )
+from keras_gans.metrics.video import copy_last, frame_mse, frame_scores

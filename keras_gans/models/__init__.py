@@ -14,3 +14,4 @@ from keras_gans.models.srgan import SRGAN
 from keras_gans.models.cyclegan import CycleGAN
 from keras_gans.models.stylegan import StyleGAN
 from keras_gans.models.vae import VAE
+from keras_gans.models.next_frame import NextFramePredictor
