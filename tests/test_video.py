@@ -101,8 +101,8 @@ def trained():
     test = small_pairs(items, 512, seed=1)
     keras.utils.set_random_seed(0)
     model = kg.models.NextFramePredictor(
-        image_shape=(CANVAS, CANVAS, 1), past_frames=PAST, generator_filters=(16, 16, 16),
-        discriminator_filters=(16, 16, 16), adversarial_weight=0.01, seed=0,
+        image_shape=(CANVAS, CANVAS, 1), past_frames=PAST, generator_filters=(16, 16),
+        discriminator_filters=(16, 16), adversarial_weight=0.01, seed=0,
     )
     model.compile(d_optimizer=adam(2e-4), g_optimizer=keras.optimizers.Adam(2e-3))
     history = model.fit(datasets.paired(*train, batch_size=32, seed=0), epochs=1, verbose=0)
