@@ -1,5 +1,6 @@
 """A non-editable install ships the presets: the zoo works offline from it."""
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -10,11 +11,16 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def test_wheel_ships_presets_and_loads_them(tmp_path):
     wheels = tmp_path / "wheels"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(wheels), ROOT],
-        check=True, capture_output=True,
-    )
+    # setuptools builds inside the source tree (build/, *.egg-info): one
+    # build at a time when the backends' suites run side by side.
+    os.makedirs(os.path.join(ROOT, "build"), exist_ok=True)
+    with open(os.path.join(ROOT, "build", ".wheel.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+             "-w", str(wheels), ROOT],
+            check=True, capture_output=True,
+        )
     (wheel,) = wheels.glob("keras_gans-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     for preset in ("dcgan_fashion_mnist", "gan_fashion_mnist", "fashion_mnist_classifier"):
