@@ -102,11 +102,14 @@ def _targets(cards):
     if adversarial and mse_only:
         a, b = adversarial["metrics"], mse_only["metrics"]
         cost = b["psnr_mean"] - a["psnr_mean"]
+        sharper = np.array(a["sharpness_per_frame"]) > np.array(b["sharpness_per_frame"])
         lines.append(
             f"- Adversarial vs MSE only: sharpness {a['sharpness_mean']:.4g} vs {b['sharpness_mean']:.4g} "
             f"(true frames {a['real_sharpness']:.4g}); PSNR cost {cost:+.3g} dB (mean over 10 frames; "
             f"frame 1: {b['psnr_frame_1'] - a['psnr_frame_1']:+.3g} dB). Target: sharper at <= 1 dB: "
             + ("met." if a["sharpness_mean"] > b["sharpness_mean"] and cost <= 1.0 else "missed.")
+            + " Sharper than MSE only at frame(s) "
+            + (", ".join(str(i + 1) for i in np.flatnonzero(sharper)) or "none") + " of 10."
         )
     return lines
 
@@ -117,17 +120,18 @@ def section():
     if not labelled:
         return "\n".join([BEGIN, "", "No video presets are installed.", "", END])
     first = labelled[-1][1]
-    rows = [["copy-last frame", "", "", ""] + [
+    rows = [["copy-last frame", "", "", "", ""] + [
         _fmt(first["metrics"][f"copy_last_{k}_{at}"]) for k in METRICS for at in ("frame_1", "mean")]]
     for label, card in labelled:
         recipe = card["recipe"]
-        rows.append([label, f"`{card['name']}`", str(recipe.get("epochs", "")), f"`{recipe.get('command', '')}`"]
+        rows.append([label, f"`{card['name']}`", str(recipe.get("epochs", "")), _fmt(recipe.get("train_seconds", "")),
+                     f"`{recipe.get('command', '')}`"]
                     + [_fmt(card["metrics"][f"{k}_{at}"]) for k in METRICS for at in ("frame_1", "mean")])
-    reference = ["ConvLSTM, OpenSTL (published, 200 GPU epochs)", "", "", ""]
+    reference = ["ConvLSTM, OpenSTL (published, 200 GPU epochs)", "", "", "", ""]
     for k in METRICS:
         reference += ["", _fmt(OPENSTL_CONVLSTM[k]) if k in OPENSTL_CONVLSTM else ""]
     rows.append(reference)
-    header = ["predictor", "preset", "epochs", "command"] + [
+    header = ["predictor", "preset", "epochs", "train s", "command"] + [
         f"{k} {at}" for k in METRICS for at in ("f1", "mean")]
     per_frame = []
     for metric in ("mse", "psnr", "ssim", "sharpness"):
@@ -155,6 +159,13 @@ def section():
         f"The true frames' sharpness is {_fmt(first['metrics']['real_sharpness'])}. The OpenSTL row is",
         "the published result of OpenSTL's benchmark (ConvLSTM, 200 epochs on a GPU, 10-frame",
         "mean), a reference ceiling; it was not measured here.",
+        "",
+        "Each epoch is 300 steps of 32 pairs (the recipes' batch size), each pair from its own",
+        "sequence; train s is the card's training wall-clock on a 2-core CPU shared with other",
+        "trainings. The MSE run was stopped during its second epoch and resumed from its",
+        "epoch-1 checkpoint (hence `--resume`; its train s includes the stopped part). The",
+        "adversarial predictor is fine-tuned from the MSE + GDL preset (`--from-preset`, as",
+        "SRGAN is from SRResNet), so it has had that preset's steps plus its own.",
         "",
         "Targets:",
         "",

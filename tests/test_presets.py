@@ -9,7 +9,7 @@ import pytest
 
 import keras_gans as kg
 from keras_gans import cli, datasets, images, metrics, zoo
-from keras_gans.datasets import translation
+from keras_gans.datasets import moving, translation
 from keras_gans.models.srgan import bicubic_upsample
 
 GENERATORS = (
@@ -21,7 +21,8 @@ TRANSLATORS = (
     "pix2pix_fashion_edges", "pix2pix_l1_fashion_edges", "srresnet_fashion_x4", "srgan_fashion_x4",
     "cyclegan_fashion_sneaker_boot",
 )
-SHIPPED = ("fashion_mnist_classifier",) + GENERATORS + TRANSLATORS
+VIDEO = ("video_mse_fashion", "video_gdl_fashion", "video_next_frame_fashion")
+SHIPPED = ("fashion_mnist_classifier",) + GENERATORS + TRANSLATORS + VIDEO
 
 
 @pytest.fixture(scope="module")
@@ -233,3 +234,14 @@ def test_cli_translates_files_with_a_preset(tmp_path, capsys):
     assert images.read_image(str(out / "small.png")).shape == (56, 56, 1)
     assert cli.main(["translate", "dcgan_fashion_mnist", str(tmp_path / "small.png"), "--out", str(out)]) == 2
     assert "not an image-to-image model" in capsys.readouterr().err
+
+
+def test_video_preset_beats_copying_the_last_frame():
+    model = zoo.load("video_next_frame_fashion")
+    past, future = moving.split_frames(moving.moving_fashion_mnist("test", 64, length=11))
+    ours = metrics.frame_mse(model.predict_next(past)[:, None], future)[0]
+    copy = metrics.frame_mse(metrics.copy_last(past, 1), future)[0]
+    print(f"video_next_frame_fashion, first frame of 64 test sequences: MSE {ours:.1f}, copy-last {copy:.1f}")
+    assert ours < copy
+    card = zoo.read_card(zoo.resolve("video_next_frame_fashion"))["metrics"]
+    assert card["mse_frame_1"] < card["copy_last_mse_frame_1"] and card["num_sequences"] == 1000
