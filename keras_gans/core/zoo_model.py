@@ -130,6 +130,13 @@ class ZooModel:
         """
         return {}
 
+    @staticmethod
+    def evaluation_images(samples):
+        """Samples as the 28x28 Fashion-MNIST evaluator sees them (a model
+        of another size maps them, e.g. StyleGAN's 32x32 crop). Defaults to
+        the samples themselves."""
+        return samples
+
     def save_preset_figure(self, path, dataset=None):
         """Writes the preset card's picture (`figure_caption` describes it)."""
         save_grid(self.generate(64, seed=0), path)

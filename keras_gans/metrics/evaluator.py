@@ -142,7 +142,8 @@ def evaluate_generator(gan, num_samples=10_000, evaluator=None, real=None, seed=
     """Generates `num_samples` images and scores them against `real`.
 
     Args:
-        gan: an `AdversarialModel` producing Fashion-MNIST-shaped images.
+        gan: a zoo model whose `evaluation_images(gan.generate(...))` are
+            Fashion-MNIST-shaped images.
         num_samples: number of generated images.
         evaluator: an `Evaluator` (default: the zoo's classifier).
         real: reference images (default: the 10,000 Fashion-MNIST test images).
@@ -159,7 +160,7 @@ def evaluate_generator(gan, num_samples=10_000, evaluator=None, real=None, seed=
     samples = generate_in_chunks(
         num_samples, seed, lambda start, n, chunk_seed: gan.generate(n, seed=chunk_seed), bar
     )
-    scores = evaluator.evaluate_samples(samples, real)
+    scores = evaluator.evaluate_samples(gan.evaluation_images(samples), real)
     scores["num_samples"] = int(num_samples)
     return scores
 

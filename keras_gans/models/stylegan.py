@@ -363,28 +363,27 @@ class StyleGAN(AdversarialModel):
 
     # ------------------------------------------------------------------ zoo hooks
 
-    # The evaluator is a 28x28 classifier: `purpose_metrics` scores the
-    # samples itself, after undoing the padding (see `evaluation_images`).
-    measures_samples = False
-
     @staticmethod
     def evaluation_images(samples):
         """32x32 samples as the 28x28 evaluator sees them: the centre crop,
-        the exact inverse of `fashion_mnist_32`'s 2-pixel padding."""
+        the exact inverse of `fashion_mnist_32`'s 2-pixel padding, so the
+        scores share the other presets' evaluator and reference images.
+        (Area-resizing a padded image instead shrinks its item by 1/8:
+        measured, real training images treated so score FID 56.7 against
+        the test set, whose floor is 0.44.)"""
         return np.asarray(samples)[:, 2:30, 2:30]
 
     def purpose_metrics(self, evaluator, num_samples=10_000, run_dir=None):
+        """`fid_area_resized`: the samples and the padded test images both
+        area-resized to 28x28, the other way to fit the evaluator."""
         samples = metrics.evaluator.generate_in_chunks(
             num_samples, 0, lambda start, n, chunk_seed: self.generate(n, seed=chunk_seed)
         )
         real = metrics.real_images("test")[0]
-        scores = evaluator.evaluate_samples(self.evaluation_images(samples), real)
-        area = metrics.area_resize(samples, real.shape[1:3])
-        real_area = metrics.area_resize(np.pad(real, ((0, 0), (2, 2), (2, 2), (0, 0)), constant_values=-1.0),
-                                        real.shape[1:3])
-        scores["fid_area_resized"] = metrics.fid(evaluator.features(area), evaluator.features(real_area))
-        scores["num_samples"] = int(num_samples)
-        return scores
+        padded = np.pad(real, ((0, 0), (2, 2), (2, 2), (0, 0)), constant_values=-1.0)
+        fake_features = evaluator.features(metrics.area_resize(samples, real.shape[1:3]))
+        real_features = evaluator.features(metrics.area_resize(padded, real.shape[1:3]))
+        return {"fid_area_resized": metrics.fid(fake_features, real_features)}
 
     def evaluation_protocol(self, num_samples):
         return (
