@@ -11,8 +11,10 @@ FID, precision and recall are read from each preset's card (measured by
 on the same 10,000 samples (seed 0, the chunked seeds of the card's
 metrics) and on the 10,000 real test images as the reference; the training
 wall-clock is the card's `recipe.train_seconds` where the run recorded it.
-The models are the presets of `MODELS` that the zoo has: StyleGAN's
-32x32 samples (Fashion-MNIST padded to 32x32) are center-cropped to 28x28.
+The models are the presets of `MODELS` that the zoo has. Samples are
+shown and scored as the evaluator sees them (`model.evaluation_images`:
+StyleGAN's 32x32 samples, Fashion-MNIST padded to 32x32, center-cropped to
+28x28).
 
 Usage:
 
@@ -48,21 +50,9 @@ MODELS = (
     ("DCGAN", "dcgan_fashion_mnist", True),
     ("StyleGAN", "stylegan_fashion_mnist", True),
 )
-IMAGE_SIZE = (28, 28)
 # Lucic et al. (2018), "Are GANs created equal?", Fashion-MNIST: the VAE's
 # FID is about 2.2 to 2.7 times the best GAN's.
 LUCIC_RATIO = (2.2, 2.7)
-
-
-def center_crop(images, size=IMAGE_SIZE):
-    """Crops `(n, h, w, c)` images to their central `size` (no-op if equal)."""
-    h, w = images.shape[1:3]
-    if (h, w) == tuple(size):
-        return images
-    if h < size[0] or w < size[1]:
-        raise ValueError(f"Cannot center-crop images of size {(h, w)} to {size}.")
-    top, left = (h - size[0]) // 2, (w - size[1]) // 2
-    return images[:, top : top + size[0], left : left + size[1]]
 
 
 def measure(label, name, is_gan, num_samples):
@@ -79,13 +69,13 @@ def measure(label, name, is_gan, num_samples):
         "fid": card["metrics"].get("fid"),
         "precision": card["metrics"].get("precision"),
         "recall": card["metrics"].get("recall"),
-        "sharpness": metrics.sharpness(center_crop(samples)),
+        "sharpness": metrics.sharpness(model.evaluation_images(samples)),
         "epochs": card["recipe"].get("epochs"),
         "train_seconds": card["recipe"].get("train_seconds"),
         "backend": card["recipe"].get("backend"),
         "command": card["recipe"].get("command"),
     }
-    return row, center_crop(model.generate(64, seed=0))
+    return row, model.evaluation_images(model.generate(64, seed=0))
 
 
 def save_figure(rows, grids, path):
@@ -121,9 +111,9 @@ def section(rows, real_sharpness, missing, num_samples):
         "FID, precision and recall are the preset cards' (`keras-gans export`: 10,000",
         "samples vs the 10,000 test images, `fashion_mnist_classifier` features);",
         f"sharpness (mean gradient magnitude on the [0, 1] scale) is measured here on {num_samples:,}",
-        "samples of each (seed 0) and on the 10,000 real test images; training",
-        "wall-clock is the card's `recipe.train_seconds` (the run's epochs, on a 2-core",
-        "CPU shared with other jobs), where the run recorded it.",
+        "samples of each (seed 0, as the evaluator sees them) and on the 10,000 real",
+        "test images; training wall-clock is the card's `recipe.train_seconds` (the",
+        "run's epochs, on a 2-core CPU shared with other jobs), where the run recorded it.",
         "",
         "![VAE vs GANs, seed 0](figures/compare_generators.png)",
         "",
