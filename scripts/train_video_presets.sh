@@ -19,3 +19,7 @@ run() {  # run NAME VARIANT ARGS...
 run video_mse_fashion video_mse --epochs 2 --steps-per-epoch 300
 run video_gdl_fashion video_gdl --epochs 2 --steps-per-epoch 300
 run video_next_frame_fashion video_adversarial --from-preset video_gdl_fashion --epochs 1 --steps-per-epoch 300
+# The same adversarial run continued for a second epoch, exported as its own
+# preset: sharper, but its rollouts drift (see benchmarks/RESULTS.md).
+$K train video_adversarial --out runs/video_next_frame_fashion --from-preset video_gdl_fashion --epochs 2 --steps-per-epoch 300 --resume
+$K export runs/video_next_frame_fashion --name video_adversarial_2epochs_fashion --n 1000

@@ -21,7 +21,9 @@ TRANSLATORS = (
     "pix2pix_fashion_edges", "pix2pix_l1_fashion_edges", "srresnet_fashion_x4", "srgan_fashion_x4",
     "cyclegan_fashion_sneaker_boot",
 )
-VIDEO = ("video_mse_fashion", "video_gdl_fashion", "video_next_frame_fashion")
+VIDEO = (
+    "video_mse_fashion", "video_gdl_fashion", "video_next_frame_fashion", "video_adversarial_2epochs_fashion",
+)
 SHIPPED = ("fashion_mnist_classifier",) + GENERATORS + TRANSLATORS + VIDEO
 
 
