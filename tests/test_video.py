@@ -117,7 +117,7 @@ def test_predictor_beats_copying_the_last_frame(trained):
     ours = metrics.frame_mse(predicted[:, None], next_frame[:, None])[0]
     copy = metrics.frame_mse(metrics.copy_last(past, 1), next_frame[:, None])[0]
     print(f"first-frame MSE (sum over 32x32 pixels): copy-last {copy:.2f}, predictor {ours:.2f}")
-    assert ours < 0.8 * copy
+    assert ours < 0.9 * copy  # measured 0.74 (TF) and 0.60 (JAX) of copy-last
 
 
 def test_rollout_feeds_predictions_back(trained):
