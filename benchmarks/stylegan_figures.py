@@ -2,7 +2,7 @@
 
 - `figures/stylegan_style_mixing.png`: the classic style-mixing grid
   (sources along the top and the left; each inner image takes its first
-  styles, 4x4 and 8x8, from its row's source and the rest from its
+  two styles, the 4x4 ones, from its row's source and the rest from its
   column's).
 - `figures/stylegan_truncation.png`: the same eight seeds at truncation
   psi = 1, 0.7, 0.5, 0.3 and 0 (one row each; psi = 0 is the image of the

@@ -15,7 +15,7 @@ from keras_gans.models.srgan import bicubic_upsample
 GENERATORS = (
     "dcgan_fashion_mnist", "gan_fashion_mnist", "cgan_fashion_mnist", "acgan_fashion_mnist",
     "infogan_fashion_mnist", "sgan_fashion_mnist_100labels", "wgan_gp_fashion_mnist",
-    "vae_fashion_mnist",
+    "vae_fashion_mnist", "stylegan_fashion_mnist",
 )
 TRANSLATORS = (
     "pix2pix_fashion_edges", "pix2pix_l1_fashion_edges", "srresnet_fashion_x4", "srgan_fashion_x4",
@@ -69,6 +69,29 @@ def test_preset_samples_look_like_clothing(name, evaluator, test_set):
     trained = metrics.fid(real_features, evaluator.features(samples))
     untrained = type(gan).from_config(gan.get_config()).generate(1000, seed=0)
     assert trained < 0.25 * metrics.fid(real_features, evaluator.features(untrained))
+
+
+def test_stylegan_preset_beats_dcgan_and_truncates(evaluator, test_set):
+    stylegan = kg.models.StyleGAN.from_preset("stylegan_fashion_mnist")
+    dcgan = zoo.load("dcgan_fashion_mnist")
+    cards = {name: zoo.read_card(zoo.resolve(name))["metrics"] for name in ("stylegan_fashion_mnist",
+                                                                               "dcgan_fashion_mnist")}
+    assert cards["stylegan_fashion_mnist"]["fid"] < cards["dcgan_fashion_mnist"]["fid"]
+    real_features = evaluator.features(test_set[0][:2000])
+    samples = stylegan.evaluation_images(stylegan.generate(1000, seed=0))
+    assert samples.shape == (1000, 28, 28, 1)
+    fid = {
+        "stylegan": metrics.fid(real_features, evaluator.features(samples)),
+        "dcgan": metrics.fid(real_features, evaluator.features(dcgan.generate(1000, seed=0))),
+    }
+    print(f"FID on 1,000 samples vs 2,000 test images: {fid}")
+    assert fid["stylegan"] < fid["dcgan"]
+    assert (np.bincount(evaluator.predict_classes(samples), minlength=10) > 10).all()
+    # Truncation trades variety for typicality: the samples' spread shrinks
+    # towards the single image of the mean w.
+    spread = {psi: float(stylegan.generate(256, seed=0, truncation_psi=psi).std(axis=0).mean())
+              for psi in (1.0, 0.5, 0.0)}
+    assert spread[1.0] > spread[0.5] > spread[0.0] and spread[0.0] < 1e-4
 
 
 def test_vae_preset_bounds_the_likelihood_and_reconstructs(evaluator, test_set):

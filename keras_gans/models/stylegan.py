@@ -340,13 +340,15 @@ class StyleGAN(AdversarialModel):
         first = (np.arange(self.num_styles) < int(crossover))[None, :, None]
         return self.synthesize(np.where(first, w_a[:, None], w_b[:, None]))
 
-    def save_style_mixing_grid(self, path, row_seeds=(1, 2, 3, 4), column_seeds=(5, 6, 7, 8, 9), crossover=4,
+    def save_style_mixing_grid(self, path, row_seeds=(1, 2, 3, 4), column_seeds=(5, 6, 7, 8, 9), crossover=2,
                                truncation_psi=1.0):
         """The classic style-mixing figure as a PNG.
 
         The top row holds the column sources, the left column the row
         sources; each inner image takes its first `crossover` (coarse)
-        styles from its row's source and the rest from its column's.
+        styles from its row's source and the rest from its column's. At
+        32x32 the default, 2 (the 4x4 styles), carries the silhouette from
+        the left and the texture and shading from the top.
 
         Returns:
             The path written.
