@@ -25,7 +25,6 @@ Usage:
 
 import argparse
 import os
-import re
 
 import matplotlib
 
@@ -38,6 +37,8 @@ from keras_gans import metrics  # noqa: E402
 from keras_gans.core.io import atomic_path  # noqa: E402
 from keras_gans.images import make_grid  # noqa: E402
 from keras_gans.metrics.evaluator import generate_in_chunks  # noqa: E402
+
+import results_sections  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RESULTS = os.path.join(HERE, "RESULTS.md")
@@ -152,14 +153,7 @@ def section(rows, real_sharpness, missing, num_samples):
 
 
 def write_section(text):
-    results = open(RESULTS).read() if os.path.exists(RESULTS) else "# Benchmarks\n"
-    if BEGIN in results:
-        results = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: text, results, flags=re.S)
-    else:
-        results = results.rstrip("\n") + "\n\n## Generators compared: VAE vs GANs\n\n" + text + "\n"
-    with atomic_path(RESULTS) as tmp:
-        with open(tmp, "w") as f:
-            f.write(results)
+    results_sections.write_section(BEGIN, END, "Generators compared: VAE vs GANs", text, RESULTS)
 
 
 def main(argv=None):

@@ -16,9 +16,10 @@ Usage:
 """
 
 import os
-import re
 
 from keras_gans.core import presets
+
+import results_sections
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "RESULTS.md")
 BEGIN, END = "<!-- presets:begin -->", "<!-- presets:end -->"
@@ -236,15 +237,8 @@ def section():
 
 
 def main():
-    text = open(RESULTS).read() if os.path.exists(RESULTS) else "# Benchmarks\n"
     new = section()
-    if BEGIN in text:
-        text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: new, text, flags=re.S)
-    else:
-        text = text.rstrip("\n") + "\n\n## Zoo presets\n\n" + new + "\n"
-    with open(RESULTS + ".tmp", "w") as f:
-        f.write(text)
-    os.replace(RESULTS + ".tmp", RESULTS)
+    results_sections.write_section(BEGIN, END, "Zoo presets", new, RESULTS)
     print(new)
 
 

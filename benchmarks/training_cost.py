@@ -24,6 +24,8 @@ import keras
 from keras_gans import datasets, recipes
 from keras_gans.core import presets
 
+import results_sections
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 RESULTS = os.path.join(HERE, "RESULTS.md")
 BEGIN, END = "<!-- training-cost:begin -->", "<!-- training-cost:end -->"
@@ -67,16 +69,8 @@ def table(rows):
 
 
 def write_section(text):
-    with open(RESULTS) as f:
-        results = f.read()
-    section = f"{BEGIN}\n{text}\n{END}"
-    if BEGIN in results:
-        head, rest = results.split(BEGIN, 1)
-        results = head + section + rest.split(END, 1)[1]
-    else:
-        results = results.rstrip() + "\n\n## Training cost of the generator presets\n\n" + section + "\n"
-    with open(RESULTS, "w") as f:
-        f.write(results)
+    results_sections.write_section(BEGIN, END, "Training cost of the generator presets",
+                                   f"{BEGIN}\n{text}\n{END}", RESULTS)
 
 
 def main():

@@ -21,7 +21,6 @@ KERAS_BACKEND=tensorflow .venv/bin/python benchmarks/video_figures.py
 """
 
 import os
-import re
 
 import numpy as np
 
@@ -30,6 +29,8 @@ from keras_gans.core import presets
 from keras_gans.datasets import moving
 from keras_gans.images import save_gif, save_grid
 from keras_gans.metrics import video
+
+import results_sections
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIGURES = os.path.join(HERE, "figures")
@@ -196,14 +197,7 @@ def section():
 
 
 def write_section(text):
-    old = open(RESULTS).read() if os.path.exists(RESULTS) else "# Benchmarks\n"
-    if BEGIN in old:
-        new = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: text, old, flags=re.S)
-    else:
-        new = old.rstrip("\n") + "\n\n## Next-frame video prediction\n\n" + text + "\n"
-    with open(RESULTS + ".tmp", "w") as f:
-        f.write(new)
-    os.replace(RESULTS + ".tmp", RESULTS)
+    results_sections.write_section(BEGIN, END, "Next-frame video prediction", text, RESULTS)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ backends=(tensorflow jax)
 run_backend() {  # run_backend BACKEND PYTEST_ARGS...
   local backend=$1 start status=0; shift
   start=$(date +%s)
-  KERAS_BACKEND=$backend .venv/bin/python -m pytest -q -p no:cacheprovider "$@" tests || status=$?
+  KERAS_BACKEND=$backend .venv/bin/python -m pytest -q -p no:cacheprovider --durations=15 "$@" tests || status=$?
   echo "=== $backend: $(( $(date +%s) - start )) s, exit $status"
   return $status
 }

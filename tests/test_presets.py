@@ -78,18 +78,18 @@ def test_stylegan_preset_beats_dcgan_and_truncates(evaluator, test_set):
                                                                                "dcgan_fashion_mnist")}
     assert cards["stylegan_fashion_mnist"]["fid"] < cards["dcgan_fashion_mnist"]["fid"]
     real_features = evaluator.features(test_set[0][:2000])
-    samples = stylegan.evaluation_images(stylegan.generate(1000, seed=0))
-    assert samples.shape == (1000, 28, 28, 1)
+    samples = stylegan.evaluation_images(stylegan.generate(512, seed=0))
+    assert samples.shape == (512, 28, 28, 1)
     fid = {
         "stylegan": metrics.fid(real_features, evaluator.features(samples)),
-        "dcgan": metrics.fid(real_features, evaluator.features(dcgan.generate(1000, seed=0))),
+        "dcgan": metrics.fid(real_features, evaluator.features(dcgan.generate(512, seed=0))),
     }
-    print(f"FID on 1,000 samples vs 2,000 test images: {fid}")
+    print(f"FID on 512 samples vs 2,000 test images: {fid}")
     assert fid["stylegan"] < fid["dcgan"]
-    assert (np.bincount(evaluator.predict_classes(samples), minlength=10) > 10).all()
+    assert (np.bincount(evaluator.predict_classes(samples), minlength=10) >= 5).all()
     # Truncation trades variety for typicality: the samples' spread shrinks
     # towards the single image of the mean w.
-    spread = {psi: float(stylegan.generate(256, seed=0, truncation_psi=psi).std(axis=0).mean())
+    spread = {psi: float(stylegan.generate(64, seed=0, truncation_psi=psi).std(axis=0).mean())
               for psi in (1.0, 0.5, 0.0)}
     assert spread[1.0] > spread[0.5] > spread[0.0] and spread[0.0] < 1e-4
 

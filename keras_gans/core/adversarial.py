@@ -234,6 +234,25 @@ class AdversarialModel(ZooModel, keras.Model):
             return keras.random.uniform(shape, minval=-1.0, maxval=1.0, seed=seed)
         return keras.random.normal(shape, seed=seed)
 
+    def latents_for(self, num_samples=None, seed=None, latents=None):
+        """The latents `generate` uses, as NumPy: `latents` itself (checked),
+        else `num_samples` drawn from the prior with `seed` (fresh ones when
+        `seed` is None)."""
+        if latents is None:
+            if num_samples is None:
+                raise ValueError("Pass `num_samples` or `latents`.")
+            generator = keras.random.SeedGenerator(
+                seed if seed is not None else np.random.randint(2**31 - 1)
+            )
+            latents = self.sample_latent(int(num_samples), seed=generator)
+        latents = ops.convert_to_numpy(latents)
+        if latents.shape[1:] != (self.latent_dim,):
+            raise ValueError(
+                f"Expected latents of shape (n, {self.latent_dim}), "
+                f"received {latents.shape}."
+            )
+        return latents
+
     def generate(self, num_samples, seed=None, batch_size=256, latents=None, labels=None):
         """Generates samples with the generator in inference mode.
 
@@ -248,17 +267,7 @@ class AdversarialModel(ZooModel, keras.Model):
         Returns:
             A NumPy array `(num_samples,) + data_shape`; images lie in [-1, 1].
         """
-        if latents is None:
-            generator = keras.random.SeedGenerator(
-                seed if seed is not None else np.random.randint(2**31 - 1)
-            )
-            latents = self.sample_latent(int(num_samples), seed=generator)
-        latents = ops.convert_to_numpy(latents)
-        if latents.shape[1:] != (self.latent_dim,):
-            raise ValueError(
-                f"Expected latents of shape (n, {self.latent_dim}), "
-                f"received {latents.shape}."
-            )
+        latents = self.latents_for(num_samples, seed, latents)
         labels = self.check_labels(labels, len(latents))
         outputs = []
         for i in range(0, len(latents), batch_size):

@@ -266,7 +266,7 @@ class StyleGAN(AdversarialModel):
         ]
         return np.concatenate(outputs) if outputs else np.zeros((0,) + self.image_shape, "float32")
 
-    def generate(self, num_samples=None, seed=None, latents=None, batch_size=256, truncation_psi=1.0, labels=None):
+    def generate(self, num_samples=None, seed=None, batch_size=256, latents=None, labels=None, truncation_psi=1.0):
         """Images from the EMA generator.
 
         Args:
@@ -283,18 +283,7 @@ class StyleGAN(AdversarialModel):
             NumPy `(n,) + image_shape` in [-1, 1].
         """
         self.check_labels(labels, 0)
-        if latents is None:
-            if num_samples is None:
-                raise ValueError("Pass `num_samples` or `latents` to `generate`.")
-            generator = keras.random.SeedGenerator(
-                seed if seed is not None else np.random.randint(2**31 - 1)
-            )
-            latents = self.sample_latent(int(num_samples), seed=generator)
-        latents = ops.convert_to_numpy(latents)
-        if latents.shape[1:] != (self.latent_dim,):
-            raise ValueError(
-                f"Expected latents of shape (n, {self.latent_dim}), received {latents.shape}."
-            )
+        latents = self.latents_for(num_samples, seed, latents)
         w = np.concatenate(
             [
                 ops.convert_to_numpy(self.styles_of(latents[i : i + batch_size], truncation_psi))

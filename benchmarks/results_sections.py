@@ -1,0 +1,42 @@
+"""Rewrites one generated section of benchmarks/RESULTS.md in place.
+
+Each benchmark script owns a section between its own markers
+(`<!-- name:begin -->` ... `<!-- name:end -->`); running it again replaces
+that section and leaves the rest of the file alone. The file is written to a
+temporary name and renamed, so an interrupted run never truncates it.
+
+Example:
+
+```python
+write_section("<!-- video:begin -->", "<!-- video:end -->", "Next-frame video prediction", block)
+```
+"""
+
+import os
+import re
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RESULTS = os.path.join(HERE, "RESULTS.md")
+
+
+def write_section(begin, end, heading, block, path=RESULTS):
+    """Replaces the text from `begin` to `end` with `block` (which starts
+    with `begin` and ends with `end`), or appends `## heading` and `block`.
+
+    Args:
+        begin: the section's opening marker.
+        end: its closing marker.
+        heading: the `##` heading put above a new section.
+        block: the section, markers included.
+        path: the results file. Defaults to benchmarks/RESULTS.md.
+    """
+    if not (block.startswith(begin) and block.rstrip().endswith(end)):
+        raise ValueError(f"The section must start with {begin!r} and end with {end!r}.")
+    text = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
+    if begin in text:
+        text = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _: block.rstrip(), text, flags=re.S)
+    else:
+        text = text.rstrip("\n") + f"\n\n## {heading}\n\n" + block.rstrip() + "\n"
+    with open(path + ".tmp", "w") as f:
+        f.write(text)
+    os.replace(path + ".tmp", path)
