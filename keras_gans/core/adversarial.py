@@ -205,19 +205,6 @@ class AdversarialModel(ZooModel, keras.Model):
         SRResNet pre-training): the step then skips the discriminator."""
         return True
 
-    def get_compile_config(self):
-        if not self.compiled:
-            return None
-        return {
-            key: keras.saving.serialize_keras_object(value)
-            for key, value in self._compile_arguments.items()
-        }
-
-    def compile_from_config(self, config):
-        self.compile(
-            **{key: keras.saving.deserialize_keras_object(value) for key, value in config.items()}
-        )
-
     # ------------------------------------------------------------------ sampling
 
     def sample_latent(self, batch_size, seed=None):

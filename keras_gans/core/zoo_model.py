@@ -130,6 +130,23 @@ class ZooModel:
         """
         return {}
 
+    # ------------------------------------------------------------------ compile config
+    # `compile` records its arguments in `_compile_arguments`, so `.keras`
+    # files restore the optimizers (GANs: both players').
+
+    def get_compile_config(self):
+        if not self.compiled:
+            return None
+        return {
+            key: keras.saving.serialize_keras_object(value)
+            for key, value in self._compile_arguments.items()
+        }
+
+    def compile_from_config(self, config):
+        self.compile(
+            **{key: keras.saving.deserialize_keras_object(value) for key, value in config.items()}
+        )
+
     @staticmethod
     def evaluation_images(samples):
         """Samples as the 28x28 Fashion-MNIST evaluator sees them (a model

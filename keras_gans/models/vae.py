@@ -147,18 +147,8 @@ class VAE(ZooModel, keras.Model):
         super().compile(optimizer=optimizer, **kwargs)
         self._compile_arguments = dict(optimizer=optimizer, **kwargs)
 
-    def get_compile_config(self):
-        if not self.compiled:
-            return None
-        return {
-            key: keras.saving.serialize_keras_object(value)
-            for key, value in self._compile_arguments.items()
-        }
-
     def compile_from_config(self, config):
-        self.compile(
-            **{key: keras.saving.deserialize_keras_object(value) for key, value in config.items()}
-        )
+        super().compile_from_config(config)
         # Built now, so that loading restores the optimizer's slots.
         self.optimizer.build(self.trainable_variables)
 
