@@ -5,7 +5,7 @@ Everything else is declared in setup.cfg."""
 from setuptools import find_packages, setup
 
 setup(
-    packages=find_packages(include=["keras_gans", "keras_gans.*"]) + ["keras_gans._zoo"],
+    packages=find_packages(include=["keras_gans", "keras_gans.*", "keras_gans_cli"]) + ["keras_gans._zoo"],
     package_dir={"keras_gans._zoo": "zoo"},
     package_data={"keras_gans._zoo": ["*/*"]},
 )

@@ -1,4 +1,7 @@
-"""The `keras-gans` command.
+"""The `keras-gans` commands: one `_<command>(args)` function each.
+
+`keras_gans_cli` parses and checks the arguments without importing Keras,
+then calls these (`python -m keras_gans.cli` still runs the command).
 
 Examples:
 
@@ -9,21 +12,49 @@ keras-gans translate runs/pix2pix photos/ --out translated/
 ```
 """
 
-import argparse
+import difflib
+import os
 import sys
+
+
+def _check_variant(name):
+    """Raises a `ValueError` naming the closest recipes for an unknown name."""
+    from keras_gans import recipes
+
+    known = recipes.names() + ["classifier"]
+    if str(name).lower().replace("-", "_") not in known:
+        close = difflib.get_close_matches(str(name).lower(), known, n=3, cutoff=0.3)
+        raise ValueError(
+            f"Unknown variant {name!r}"
+            + (f"; did you mean {close[0]!r}? Closest: {', '.join(close)}" if close else "")
+            + f". Expected a recipe name ({', '.join(known)})."
+        )
 
 
 def _train(args):
     from keras_gans import training
 
+    _check_variant(args.variant)
+    created = not os.path.exists(args.out)
+    try:
+        print(_run_training(args, training))
+    except BaseException:
+        # A run that failed before writing anything (e.g. an unknown dataset)
+        # leaves no empty run folder behind.
+        if created and os.path.isdir(args.out) and not os.listdir(args.out):
+            os.rmdir(args.out)
+        raise
+
+
+def _run_training(args, training):
+    """Trains as `args` ask; returns the line to print."""
     verbose = 1 if sys.stdout.isatty() else 2
-    if args.variant == "classifier":
+    if args.variant.lower() == "classifier":
         _, accuracy = training.train_classifier(
             args.out, epochs=args.epochs, batch_size=args.batch_size or 128,
             seed=args.seed, limit=args.limit, verbose=verbose, command=args.command_line,
         )
-        print(f"Test accuracy {accuracy:.4f}; classifier written to {args.out}")
-        return
+        return f"Test accuracy {accuracy:.4f}; classifier written to {args.out}"
     training.train(
         args.variant,
         out=args.out,
@@ -40,8 +71,9 @@ def _train(args):
         classes=args.classes,
         freeze_discriminator=args.freeze_d,
         num_labeled=args.num_labeled,
+        checkpoint_every=args.checkpoint_every,
     )
-    print(f"Run written to {args.out}")
+    return f"Run written to {args.out}"
 
 
 def _list(args):
@@ -58,8 +90,6 @@ def _list(args):
 
 
 def _load_model(name_or_dir):
-    import os
-
     import keras
 
     from keras_gans import zoo
@@ -87,9 +117,9 @@ def _sample(args):
 def _walk(args):
     from keras_gans import latent
 
-    model = _load_model(args.name)
     if len(args.seeds) < 2:
         raise ValueError(f"--seeds needs at least two seeds; received {args.seeds}.")
+    model = _load_model(args.name)
     if args.out.lower().endswith(".gif"):
         # Up to four tiles, each touring all the seeds from a different start.
         tours = [args.seeds[i:] + args.seeds[:i] for i in range(min(4, len(args.seeds)))]
@@ -128,12 +158,8 @@ def _export(args):
 
 
 def _translate(args):
-    import os
-
     from keras_gans import images, tiling
 
-    if args.batch_size < 1:
-        raise ValueError(f"--batch-size must be at least 1; received {args.batch_size}.")
     # Every input is checked before the model loads and before anything is written.
     files = []
     for given in args.inputs:
@@ -153,8 +179,6 @@ def _translate(args):
             files.append(given)
         else:
             raise FileNotFoundError(f"Input {given!r} does not exist.")
-    if os.path.exists(args.out) and not os.path.isdir(args.out):
-        raise ValueError(f"--out {args.out!r} is a file; expected a folder.")
     outputs, seen = {}, set()
     for path in files:
         if os.path.realpath(path) in seen:
@@ -216,122 +240,15 @@ def _translate(args):
     print(f"{len(outputs)} image(s) translated into {args.out}")
 
 
-def build_parser():
-    parser = argparse.ArgumentParser(
-        prog="keras-gans", description="Train and use GANs with Keras 3 (TensorFlow or JAX)."
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    train = commands.add_parser(
-        "train",
-        help="train a variant with its default recipe",
-        description="Trains VARIANT and writes samples, loss plots, metrics.csv and "
-        "checkpoint.keras under --out. Set KERAS_BACKEND to choose the backend.",
-    )
-    from keras_gans import recipes
-
-    train.add_argument(
-        "variant",
-        help=f"one of: {', '.join(recipes.names())}, or 'classifier' (the Fashion-MNIST evaluator)",
-    )
-    train.add_argument("--dataset", default=None,
-                       help="dataset name (default: the recipe's, e.g. fashion_mnist or fashion_edges)")
-    train.add_argument("--epochs", type=int, default=5, help="total epochs (default 5)")
-    train.add_argument("--batch-size", type=int, default=None, help="default: the recipe's")
-    train.add_argument("--steps-per-epoch", type=int, default=None, help="cap steps per epoch")
-    train.add_argument("--limit", type=int, default=None, help="use only the first N examples")
-    train.add_argument("--seed", type=int, default=0, help="model and shuffling seed")
-    train.add_argument("--out", required=True, help="run folder")
-    train.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.keras")
-    train.add_argument("--from-preset", default=None, help="fine-tune: start from this preset's weights")
-    train.add_argument("--classes", type=int, nargs="+", default=None, help="train only on these labels")
-    train.add_argument(
-        "--freeze-d", default=None, metavar="BLOCK",
-        help="Freeze-D: freeze the discriminator up to this block (e.g. block_1)",
-    )
-    train.add_argument(
-        "--num-labeled", type=int, default=None, metavar="N",
-        help="semi-supervised variants: labelled images, balanced over classes (default: the recipe's)",
-    )
-    train.set_defaults(func=_train)
-
-    listing = commands.add_parser("list", help="list the zoo's presets and their measured metrics")
-    listing.set_defaults(func=_list)
-
-    sample = commands.add_parser("sample", help="write a grid of samples from a preset or run folder")
-    sample.add_argument("name", help="preset name, preset folder, or run folder")
-    sample.add_argument("--n", type=int, default=64, help="number of samples (default 64)")
-    sample.add_argument("--seed", type=int, default=0, help="latent seed (default 0)")
-    sample.add_argument("--out", default="samples.png", help="PNG path (default samples.png)")
-    sample.add_argument("--labels", type=int, nargs="+", default=None,
-                        help="conditional models: classes to request, cycled over the samples")
-    sample.set_defaults(func=_sample)
-
-    walk = commands.add_parser(
-        "walk", help="write a latent interpolation between seeds as a PNG grid or an animated GIF"
-    )
-    walk.add_argument("name", help="preset name, preset folder, or run folder")
-    walk.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3], help="seeds to visit")
-    walk.add_argument("--steps", type=int, default=8, help="images between consecutive seeds")
-    walk.add_argument("--method", choices=["slerp", "lerp"], default="slerp")
-    walk.add_argument("--label", type=int, default=None, help="conditional models: the class to walk in")
-    walk.add_argument("--out", default="walk.gif", help=".gif (animation) or .png (one row per pair)")
-    walk.set_defaults(func=_walk)
-
-    translate = commands.add_parser(
-        "translate",
-        help="translate image files with an image-to-image model (Pix2Pix, CycleGAN, SRGAN)",
-        description="Translates each INPUT (an image file, or every .png/.jpg/.jpeg of a "
-        "folder) and writes DIR/<stem>.png. Images of another size than the model's are "
-        "cut into tiles (--mode tile), padded (--mode pad) or refused (--mode error); "
-        "colour images given to a gray model become luminance (0.299 R + 0.587 G + "
-        "0.114 B), gray images given to a colour model get three equal channels.",
-    )
-    translate.add_argument("name", metavar="NAME", help="preset name, preset folder, or run folder")
-    translate.add_argument("inputs", nargs="+", metavar="INPUT", help="image files or folders")
-    translate.add_argument("--out", required=True, metavar="DIR",
-                           help="output folder: DIR/<input stem>.png per image")
-    translate.add_argument("--direction", choices=["a2b", "b2a"], default=None,
-                           help="CycleGAN: the direction (default: the model's)")
-    translate.add_argument("--mode", choices=["tile", "pad", "error"], default="tile",
-                           help="images of another size: tile (default), pad (smaller only) or error")
-    translate.add_argument("--overlap", type=int, default=0, metavar="N",
-                           help="tile mode: context pixels discarded at each tile edge (default 0)")
-    translate.add_argument("--batch-size", type=int, default=64, metavar="N",
-                           help="tiles per model call (default 64)")
-    translate.set_defaults(func=_translate)
-
-    evaluate = commands.add_parser(
-        "evaluate",
-        help="measure FID, KID, precision/recall... (GANs) or accuracy (classifiers)",
-        description="Scores a preset or run folder against the Fashion-MNIST test set with "
-        "the fashion_mnist_classifier preset as feature extractor.",
-    )
-    evaluate.add_argument("name", help="preset name, preset folder, or run folder")
-    evaluate.add_argument("--n", type=int, default=10_000, help="generated samples (default 10000)")
-    evaluate.add_argument("--seed", type=int, default=0, help="latent seed")
-    evaluate.add_argument("--floor", action="store_true", help="also report FID(train, test)")
-    evaluate.set_defaults(func=_evaluate)
-
-    export = commands.add_parser("export", help="measure a run folder and write it as a zoo preset")
-    export.add_argument("run_dir", help="a folder written by `keras-gans train`")
-    export.add_argument("--name", required=True, help="preset name, e.g. dcgan_fashion_mnist")
-    export.add_argument("--dest", default=None, help="presets folder (default: the package's)")
-    export.add_argument("--n", type=int, default=10_000, help="samples for the metrics")
-    export.set_defaults(func=_export)
-    return parser
-
-
 def main(argv=None):
-    argv = sys.argv[1:] if argv is None else list(argv)
-    args = build_parser().parse_args(argv)
-    args.command_line = " ".join(["keras-gans"] + argv)
-    try:
-        args.func(args)
-    except (ValueError, FileNotFoundError) as error:
-        print(f"keras-gans: error: {error}", file=sys.stderr)
-        return 2
-    return 0
+    """Runs `keras-gans` with `argv`; see `keras_gans_cli.main`.
+
+    Returns:
+        The exit status.
+    """
+    import keras_gans_cli
+
+    return keras_gans_cli.main(argv)
 
 
 if __name__ == "__main__":

@@ -66,7 +66,7 @@ def test_tfds_dataset_through_mock_data():
 
 
 def test_unknown_tfds_name_fails_clearly():
-    with pytest.raises(ValueError, match="Could not load TFDS dataset 'no_such_dataset'"):
+    with pytest.raises(ValueError, match="Unknown dataset 'no_such_dataset'.*closest: "):
         datasets.load("no_such_dataset", download=False)
 
 

@@ -23,6 +23,10 @@ def test_wheel_ships_presets_and_loads_them(tmp_path):
         )
     (wheel,) = wheels.glob("keras_gans-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
+    # The `keras-gans` command parses its arguments in a package of its own.
+    assert "keras_gans_cli/__init__.py" in names and "keras_gans_cli/__main__.py" in names
+    (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
+    assert "keras-gans = keras_gans_cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
     for preset in ("dcgan_fashion_mnist", "gan_fashion_mnist", "fashion_mnist_classifier"):
         assert f"keras_gans/_zoo/{preset}/preset.json" in names
         assert f"keras_gans/_zoo/{preset}/model.weights.h5" in names

@@ -327,7 +327,7 @@ def test_cli_translate_errors(tmp_path, inputs, monkeypatch, capsys):
     fails(["m", str(folder), "--mode", "error"], "translates 28x28 images (height x width); received 60x45")
     write_image(np.zeros((4, 4)), tmp_path / "photo.png")
     fails(["m", str(single), str(tmp_path / "photo.png")], "would both be written to")
-    fails(["m", str(single), "--batch-size", "0"], "--batch-size must be at least 1")
+    fails(["m", str(single), "--batch-size", "0"], "argument --batch-size: expected an integer >= 1; received 0")
     assert not out.exists()  # every failure came before the first write
     assert cli.main(["translate", "m", str(folder), "--out", str(folder)]) == 2
     assert "would overwrite an input" in capsys.readouterr().err

@@ -18,6 +18,8 @@ Image-to-image data lives in `translation` (tasks built from Fashion-MNIST,
 `cycle_gan/*`).
 """
 
+import difflib
+
 import numpy as np
 
 from keras_gans.datasets import fashion_mnist, folders, moving, toy, translation
@@ -47,6 +49,30 @@ PADDED_FASHION_MNIST = {"fashion_mnist_32": 32}
 CYCLE_GAN_PREFIX = "cycle_gan/"
 # Video tasks of `load`: `(past frames, next frame)` pairs (see `moving`).
 VIDEO_TASKS = dict(moving.TASK_DESCRIPTIONS)
+
+
+def names():
+    """This package's own dataset names for `load`, sorted (any TFDS image
+    dataset, e.g. `"mnist"`, and `"cycle_gan/<pair>"` load too)."""
+    return sorted(
+        ["fashion_mnist", *PADDED_FASHION_MNIST, *TOY_DATASETS, *TRANSLATION_TASKS, *VIDEO_TASKS]
+    )
+
+
+def closest_names(name, n=3):
+    """The known dataset names closest to `name`: this package's and TFDS'.
+
+    Example:
+
+    ```python
+    keras_gans.datasets.closest_names("fashon_mnist")  # ['fashion_mnist', ...]
+    ```
+    """
+    import tensorflow_datasets as tfds
+
+    # The builders installed with TFDS (offline); community ones need the network.
+    known = sorted(set(names() + tfds.list_builders(with_community_datasets=False)))
+    return difflib.get_close_matches(str(name), known, n=n, cutoff=0.5)
 
 
 def load(
@@ -140,6 +166,14 @@ def _tfds_arrays(name, split, data_dir, download):
 
     try:
         ds = tfds.load(name, split=split, data_dir=data_dir, download=download)
+    except tfds.core.registered.DatasetNotFoundError:
+        # TFDS' own message lists all of its ~450 datasets.
+        close = closest_names(name)
+        raise ValueError(
+            f"Unknown dataset {name!r}: neither a keras_gans nor a TFDS dataset"
+            + (f"; closest: {', '.join(close)}." if close else
+               " (see keras_gans.datasets.names() and tfds.list_builders()).")
+        ) from None
     except Exception as error:
         raise ValueError(
             f"Could not load TFDS dataset {name!r} (split {split!r}): {error}"
