@@ -90,14 +90,13 @@ def _list(args):
 
 
 def _load_model(name_or_dir):
-    import keras
-
     from keras_gans import zoo
+    from keras_gans.core import io
     from keras_gans.training import CHECKPOINT
 
     checkpoint = os.path.join(name_or_dir, CHECKPOINT)
     if os.path.isdir(name_or_dir) and os.path.exists(checkpoint):
-        return keras.models.load_model(checkpoint)
+        return io.load_model(checkpoint)  # safe mode, errors naming the file
     return zoo.load(name_or_dir)
 
 

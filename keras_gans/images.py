@@ -1,4 +1,4 @@
-"""Image grids as PNG files, and sequences of grids as animated GIFs."""
+"""Image grids as PNG or JPEG files, and sequences of grids as animated GIFs."""
 
 import math
 import os
@@ -37,21 +37,52 @@ def make_grid(images, columns=None, padding=1):
 
 
 def save_grid(images, path, columns=None, scale=2):
-    """Writes `make_grid(images)` as a PNG (atomically) and returns `path`."""
-    import matplotlib
+    """Writes `make_grid(images)` as a PNG or JPEG file, atomically.
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    The format follows the file's suffix: `.png`, or `.jpg` / `.jpeg`
+    (quality 95).
 
+    Args:
+        images: a batch `(n, h, w, c)` in [-1, 1].
+        path: the file to write, ending in `.png`, `.jpg` or `.jpeg` (any case).
+        columns: images per row; defaults to a near-square grid.
+        scale: integer upscaling of each pixel. Defaults to 2.
+
+    Returns:
+        `path`.
+
+    Raises:
+        ValueError: another suffix (nothing is written).
+
+    Example:
+
+    ```python
+    keras_gans.images.save_grid(gan.generate(64, seed=0), "samples.jpg")
+    ```
+    """
+    from PIL import Image
+
+    path = os.fspath(path)
+    image_format = _format_of(path, _FORMATS)
     grid = make_grid(images, columns)
     if scale > 1:
         grid = grid.repeat(scale, axis=0).repeat(scale, axis=1)
+    picture = Image.fromarray(grid[..., 0] if grid.shape[-1] == 1 else grid)
+    options = {"quality": 95} if image_format == "JPEG" else {}
     with atomic_path(path) as tmp:
-        if grid.shape[-1] == 1:
-            plt.imsave(tmp, grid[..., 0], cmap="gray", vmin=0, vmax=255, format="png")
-        else:
-            plt.imsave(tmp, grid, format="png")
-    return os.fspath(path)
+        picture.save(tmp, format=image_format, **options)
+    return path
+
+
+def _format_of(path, formats):
+    """The PIL format of `path`'s suffix among `formats` ({suffix: format})."""
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix not in formats:
+        raise ValueError(
+            f"Cannot write {path!r}: expected a file name ending in "
+            f"{', '.join(formats)}; received {suffix or 'no extension'!r}."
+        )
+    return formats[suffix]
 
 
 def save_gif(frames, path, columns=None, scale=2, duration_ms=100, loop=0):
@@ -60,7 +91,7 @@ def save_gif(frames, path, columns=None, scale=2, duration_ms=100, loop=0):
     Args:
         frames: a sequence of image batches `(n, h, w, c)` in [-1, 1], one
             per frame; all batches have the same shape.
-        path: the `.gif` path.
+        path: the file to write, ending in `.gif` (any case).
         columns: images per row of each grid.
         scale: integer upscaling of each pixel.
         duration_ms: display time of each frame.
@@ -68,6 +99,9 @@ def save_gif(frames, path, columns=None, scale=2, duration_ms=100, loop=0):
 
     Returns:
         `path`.
+
+    Raises:
+        ValueError: another suffix than `.gif`, or frames of different shapes.
 
     Example:
 
@@ -78,6 +112,8 @@ def save_gif(frames, path, columns=None, scale=2, duration_ms=100, loop=0):
     """
     from PIL import Image
 
+    path = os.fspath(path)
+    _format_of(path, {".gif": "GIF"})
     frames = list(frames)
     if not frames:
         raise ValueError("`frames` is empty; expected at least one batch of images.")
@@ -95,7 +131,7 @@ def save_gif(frames, path, columns=None, scale=2, duration_ms=100, loop=0):
             tmp, format="GIF", save_all=True, append_images=pictures[1:],
             duration=int(duration_ms), loop=int(loop),
         )
-    return os.fspath(path)
+    return path
 
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
@@ -188,12 +224,7 @@ def write_image(image, path, quality=95):
     from PIL import Image
 
     path = os.fspath(path)
-    suffix = os.path.splitext(path)[1].lower()
-    if suffix not in _FORMATS:
-        raise ValueError(
-            f"Cannot write {path!r}: expected a file name ending in "
-            f"{', '.join(IMAGE_SUFFIXES)}; received {suffix or 'no extension'!r}."
-        )
+    image_format = _format_of(path, _FORMATS)
     image = np.asarray(image, dtype="float32")
     if image.ndim == 2:
         image = image[..., None]
@@ -210,7 +241,7 @@ def write_image(image, path, quality=95):
         )
     pixels = np.clip((image + 1.0) * 127.5, 0, 255).round().astype(np.uint8)
     picture = Image.fromarray(pixels[..., 0] if pixels.shape[-1] == 1 else pixels)
-    options = {"quality": int(quality)} if _FORMATS[suffix] == "JPEG" else {}
+    options = {"quality": int(quality)} if image_format == "JPEG" else {}
     with atomic_path(path) as tmp:
-        picture.save(tmp, format=_FORMATS[suffix], **options)
+        picture.save(tmp, format=image_format, **options)
     return path

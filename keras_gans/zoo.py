@@ -49,7 +49,7 @@ def list():  # noqa: A001 - the public name mirrors `kg.zoo.list()` in the desig
     return rows
 
 
-def load(name_or_path, sha256=None, compile=False):  # noqa: A002
+def load(name_or_path, sha256=None, compile=False, **overrides):  # noqa: A002
     """Loads a preset: the model from its config, then its checked weights.
 
     Args:
@@ -58,12 +58,23 @@ def load(name_or_path, sha256=None, compile=False):  # noqa: A002
         sha256: the archive's sha256 (URLs only).
         compile: compile GANs with their recipe's optimizers and loss, ready
             to fine-tune.
+        **overrides: constructor arguments that replace the preset card's
+            (e.g. `label_smoothing=0.1`); the weights must still fit, so an
+            argument that changes the networks (such as `image_shape`) raises.
 
     Raises:
-        ValueError: unknown name (the closest names are listed), or weights
-            whose sha256 differs from the preset card.
+        ValueError: unknown name (the closest names are listed), weights
+            whose sha256 differs from the preset card, an unreadable or
+            unsafe card, or weights that do not fit the model.
+
+    Example:
+
+    ```python
+    gan = kg.zoo.load("dcgan_fashion_mnist")
+    gan.generate(16, seed=0)
+    ```
     """
-    model = presets.load(name_or_path, sha256)
+    model = presets.load(name_or_path, sha256, **overrides)
     if compile and "recipe" in model.preset_card:
         recipes.compile_with_recipe(model, model.preset_card["recipe"]["variant"])
     return model

@@ -54,7 +54,7 @@ def test_corrupted_weights_fail_with_sha256(tiny_preset, tmp_path):
 
 def test_url_preset_is_fetched_and_checked(tiny_preset, tmp_path, monkeypatch):
     gan, folder, _ = tiny_preset
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
+    monkeypatch.setattr(kg.core.presets, "CACHE_DIR", str(tmp_path / "keras_home"))
     archive = str(tmp_path / "tiny_dcgan.tar.gz")
     digest = zoo.archive(folder, archive)
     loaded = zoo.load("file://" + archive, sha256=digest)

@@ -20,13 +20,16 @@ class MyModel(ZooModel, keras.Model):
 ```
 """
 
+import os
+import warnings
+
 import keras
 import numpy as np
 
 from keras_gans import callbacks as gan_callbacks
 from keras_gans.core import presets
 from keras_gans.core import recipe as recipe_registry
-from keras_gans.core.io import atomic_path
+from keras_gans.core.io import atomic_path, weights_summary
 from keras_gans.images import save_grid
 
 
@@ -260,15 +263,126 @@ class ZooModel:
     # ------------------------------------------------------------------ saving
 
     def save(self, filepath, *args, **kwargs):
-        """`keras.Model.save`, written to a temporary file and then renamed,
-        so that an interrupted save never leaves a broken file."""
+        """`keras.Model.save` to a `.keras` file, written to a temporary file
+        and then renamed, so that an interrupted save never leaves a broken
+        file.
+
+        Args:
+            filepath: the `.keras` file to write.
+            *args: passed to `keras.Model.save`.
+            **kwargs: passed to `keras.Model.save`.
+
+        Raises:
+            ValueError: a name not ending in `.keras` (the legacy `.h5`
+                format writes files `keras.models.load_model` can't read back
+                into this class).
+
+        Example:
+
+        ```python
+        gan.save("dcgan.keras")
+        gan = keras.models.load_model("dcgan.keras")
+        ```
+        """
+        _require_suffix(self, "save", filepath, ".keras")
         with atomic_path(filepath) as tmp:
             super().save(tmp, *args, **kwargs)
 
     def save_weights(self, filepath, *args, **kwargs):
-        """`keras.Model.save_weights`, atomic like `save`."""
+        """`keras.Model.save_weights` to a `.weights.h5` file, atomic like `save`.
+
+        Args:
+            filepath: the `.weights.h5` file to write.
+            *args: passed to `keras.Model.save_weights`.
+            **kwargs: passed to `keras.Model.save_weights`.
+
+        Raises:
+            ValueError: a name not ending in `.weights.h5`.
+
+        Example:
+
+        ```python
+        gan.save_weights("dcgan.weights.h5")
+        ```
+        """
+        _require_suffix(self, "save_weights", filepath, ".weights.h5")
         with atomic_path(filepath) as tmp:
             super().save_weights(tmp, *args, **kwargs)
+
+    def load_weights(self, filepath, *args, **kwargs):
+        """`keras.Model.load_weights`, with errors that name the file and this
+        model. A file that does not fit leaves the weights as they were.
+
+        Args:
+            filepath: a `.weights.h5` (or `.keras`) file of the same class
+                built with the same arguments.
+            *args: passed to `keras.Model.load_weights`.
+            **kwargs: passed to `keras.Model.load_weights`.
+
+        Raises:
+            FileNotFoundError: `filepath` does not exist.
+            ValueError: the file is truncated or corrupted, or holds the
+                weights of another architecture.
+
+        Example:
+
+        ```python
+        gan.load_weights("dcgan.weights.h5")
+        ```
+        """
+        path = str(filepath)
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f"No such weights file: {path!r}.")
+        before = [variable.numpy() for variable in self.variables]
+        try:
+            # Keras warns about each part it skips before it raises: those
+            # warnings are only shown when the file loads.
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                super().load_weights(filepath, *args, **kwargs)
+        except (ValueError, OSError) as error:
+            for variable, value in zip(self.variables, before):
+                variable.assign(value)
+            raise ValueError(_weights_mismatch(self, path, error)) from error
+        for warning in caught:
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+
+
+def _require_suffix(model, method, filepath, suffix):
+    path = str(filepath)
+    if path.endswith(suffix):
+        return
+    hint = ""
+    if path.endswith(".h5") and suffix == ".keras":
+        hint = (
+            " The legacy HDF5 format (.h5) writes a file `keras.models.load_model` cannot "
+            "read back into this class: save the model to a .keras file, or its weights "
+            "alone with `save_weights` to a .weights.h5 file."
+        )
+    raise ValueError(
+        f"{type(model).__name__}.{method}({path!r}): expected a file name ending in "
+        f"{suffix}; received {os.path.splitext(path)[1] or 'no extension'!r}.{hint}"
+    )
+
+
+def _weights_mismatch(model, path, error):
+    """Why `path` did not load into `model`, with what each holds."""
+    what = f"{type(model).__name__} {model.name!r}"
+    summary = weights_summary(path)
+    if summary is None and not path.endswith(".keras"):
+        return (
+            f"Cannot load {path!r} into {what}: expected a .weights.h5 file written by "
+            f"`save_weights`, but it is not a readable HDF5 file (truncated or corrupted?): "
+            f"{error}"
+        )
+    held = f"the file holds {summary[0]} arrays ({summary[1]:,} values); " if summary else ""
+    values = sum(int(np.prod(variable.shape)) for variable in model.variables)
+    return (
+        f"Cannot load {path!r} into {what}: the file holds the weights of another "
+        f"architecture or configuration ({held}this {type(model).__name__} has "
+        f"{len(model.variables)} arrays ({values:,} values)). Load a file saved by the same "
+        f"class built with the same arguments. Keras: {error}"
+    )
 
 
 def _peek(x, y):
