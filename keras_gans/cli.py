@@ -55,6 +55,19 @@ def _run_training(args, training):
             seed=args.seed, limit=args.limit, verbose=verbose, command=args.command_line,
         )
         return f"Test accuracy {accuracy:.4f}; classifier written to {args.out}"
+    from keras_gans.callbacks import TrainingDiverged
+
+    try:
+        _train_variant(args, training, verbose)
+    except TrainingDiverged as error:
+        raise ValueError(
+            f"{error} The last good checkpoint in {args.out} is intact: lower the learning "
+            "rate, or run again with --resume."
+        ) from None
+    return f"Run written to {args.out}"
+
+
+def _train_variant(args, training, verbose):
     training.train(
         args.variant,
         out=args.out,
@@ -73,7 +86,6 @@ def _run_training(args, training):
         num_labeled=args.num_labeled,
         checkpoint_every=args.checkpoint_every,
     )
-    return f"Run written to {args.out}"
 
 
 def _list(args):

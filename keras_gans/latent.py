@@ -40,7 +40,7 @@ def slerp(a, b, t):
 
 def latent_for_seed(gan, seed, num=1):
     """The latents `gan.generate(num, seed=seed)` would use."""
-    return ops.convert_to_numpy(gan.sample_latent(num, seed=keras.random.SeedGenerator(seed)))
+    return ops.convert_to_numpy(gan.sample_latent(num, seed=seed))
 
 
 def interpolate(gan, seed_a, seed_b, steps=8, method="slerp"):

@@ -5,57 +5,203 @@ A run folder holds everything a run produces:
 ```
 OUT/
   samples/epoch_001.png ...  fixed-seed sample grids
-  losses.png, losses.json    loss curves
-  metrics.csv                per-epoch logs
-  checkpoint.keras           the latest full model (weights + optimizer state)
-  progress.json              epochs done and training wall-clock (train_seconds)
+  losses.png, losses.json    loss curves (kept across resumed runs)
+  metrics.csv                per-epoch logs (kept across resumed runs)
+  checkpoint.keras           the latest full model: weights, both players'
+                             optimizer slots and iterations, EMA weights,
+                             image pools, seed generator states
+  progress.json              steps and epochs done, training wall-clock
   run.json                   the command's arguments
 ```
 
-Running the same command again with `--resume` continues from
-`checkpoint.keras` at the next epoch.
+The run checkpoints every `checkpoint_every` steps (by default about every
+five minutes of training) and at every epoch end. Running the same command
+again with `--resume` continues from the checkpoint's step, on the same data
+in the same order: a run killed at any moment and resumed ends with the same
+weights as one that was never interrupted. Every file is written atomically
+(a temporary name, then a rename).
+
+Exact resumption rests on three things. The checkpoint's step is the
+generator optimizer's `iterations`, stored inside `checkpoint.keras` itself,
+so the weights and the step can never disagree. The data is one
+deterministic stream, `dataset.repeat()` from the run's seed, which a resumed
+run skips to that step. And the random state (seed generators) is saved with
+the model.
 """
 
 import json
 import os
+import shutil
 import time
 
 import keras
+import numpy as np
 
 from keras_gans import callbacks as gan_callbacks
 from keras_gans import datasets, metrics, recipes, transfer, zoo
 from keras_gans.core import presets
-from keras_gans.core.io import atomic_path
+from keras_gans.core.io import atomic_path, load_model
+from keras_gans.core.random import MAX_SEED
 
 CHECKPOINT = "checkpoint.keras"
+PROGRESS = "progress.json"
+RUN = "run.json"
+CHECKPOINT_SECONDS = 300
+# Arguments that define the data stream and the model: a resumed run must
+# repeat them (epochs and steps_per_epoch may change).
+_RESUME_KEYS = ("variant", "dataset", "batch_size", "limit", "seed", "classes",
+                "from_preset", "freeze_discriminator", "num_labeled")
 
 
-class _EpochCheckpoint(keras.callbacks.Callback):
-    """Saves the full model (atomically), the finished epoch count and the
-    training wall-clock so far (`train_seconds`, summed over resumed runs)."""
+class RunCheckpoint(keras.callbacks.Callback):
+    """Checkpoints a run: `checkpoint.keras` then `progress.json`, atomically.
 
-    def __init__(self, directory, train_seconds=0.0):
+    Saves every `every_steps` steps (when `None`, whenever `every_seconds`
+    of training have passed since the last save) and at every epoch end,
+    but never after a step whose logs are NaN or infinite, so the last good
+    checkpoint survives a diverged run.
+
+    Args:
+        directory: the run folder.
+        steps_per_epoch: steps in an epoch (for `epochs_done`).
+        initial_step: steps done before this run (resumed runs).
+        every_steps: checkpoint period in steps, or `None`.
+        every_seconds: checkpoint period in seconds when `every_steps` is
+            `None`.
+        train_seconds: training wall-clock of the earlier runs.
+
+    Example:
+
+    ```python
+    gan.fit(ds, epochs=5, callbacks=[RunCheckpoint("runs/dcgan", 468, every_steps=500)])
+    ```
+    """
+
+    def __init__(self, directory, steps_per_epoch, initial_step=0, every_steps=None,
+                 every_seconds=CHECKPOINT_SECONDS, train_seconds=0.0):
         super().__init__()
         self.directory = directory
+        self.steps_per_epoch = int(steps_per_epoch)
+        self.step = int(initial_step)
+        self.every_steps = every_steps
+        self.every_seconds = every_seconds
         self.train_seconds = float(train_seconds)
-        self._start = None
+        self.saved_step = self.step
+        self.diverged = False
+        self._start = self._last_save = None
 
     def on_train_begin(self, logs=None):
-        self._start = time.monotonic()
+        self._start = self._last_save = time.monotonic()
+
+    def on_train_end(self, logs=None):
+        self.train_seconds += time.monotonic() - self._start
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.step += 1
+        if not _finite(logs):
+            self.diverged = True
+        if self.every_steps:
+            due = self.step % self.every_steps == 0
+        else:
+            due = time.monotonic() - self._last_save >= self.every_seconds
+        if due:
+            self.save()
 
     def on_epoch_end(self, epoch, logs=None):
-        seconds = self.train_seconds + time.monotonic() - self._start
+        if self.saved_step != self.step:
+            self.save()
+
+    def save(self):
+        if self.diverged:
+            return
         self.model.save(os.path.join(self.directory, CHECKPOINT))
-        _write_json(
-            os.path.join(self.directory, "progress.json"),
-            {"epochs_done": epoch + 1, "train_seconds": round(seconds, 1)},
-        )
+        _write_json(os.path.join(self.directory, PROGRESS), {
+            "steps_done": self.step,
+            "epochs_done": self.step // self.steps_per_epoch,
+            "steps_per_epoch": self.steps_per_epoch,
+            "train_seconds": round(self.train_seconds + time.monotonic() - self._start, 1),
+        })
+        self.saved_step = self.step
+        self._last_save = time.monotonic()
+
+
+def _finite(logs):
+    return all(np.isfinite(float(v)) for v in (logs or {}).values() if np.size(v) == 1)
 
 
 def _write_json(path, data):
     with atomic_path(path) as tmp:
         with open(tmp, "w") as f:
             json.dump(data, f, indent=2)
+
+
+def _read_json(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError) as error:
+        raise ValueError(f"Cannot read {path}: {error}") from None
+
+
+def check_train_arguments(epochs, batch_size, steps_per_epoch, limit, seed, checkpoint_every,
+                          resume, from_preset, freeze_discriminator):
+    """Raises `ValueError` for arguments out of range, before any work."""
+    for name, value, low in (("epochs", epochs, 1), ("batch_size", batch_size, 1),
+                             ("steps_per_epoch", steps_per_epoch, 1), ("limit", limit, 1),
+                             ("checkpoint_every", checkpoint_every, 1), ("seed", seed, 0)):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+            raise ValueError(f"`{name}` must be an integer >= {low}; received {value!r}.")
+    if seed is not None and seed > MAX_SEED:
+        raise ValueError(f"`seed` must be in [0, {MAX_SEED}]; received {seed}.")
+    if limit is not None and batch_size is not None and limit < batch_size:
+        raise ValueError(
+            f"`limit` ({limit} examples) is smaller than one batch ({batch_size}): "
+            "nothing would train. Raise `limit` or lower `batch_size`."
+        )
+    if freeze_discriminator and not from_preset:
+        raise ValueError(
+            "`freeze_discriminator` (--freeze-d) freezes a pretrained discriminator: it "
+            "needs `from_preset` (--from-preset)."
+        )
+    if resume and from_preset:
+        raise ValueError(
+            "Pass either `resume` (continue this run folder) or `from_preset` "
+            "(start a new fine-tuning run), not both."
+        )
+
+
+def _check_run_folder(out, resume, arguments):
+    """Refuses to resume what isn't there, or a run of other arguments, and
+    to start a new run over an existing one."""
+    if os.path.exists(out) and not os.path.isdir(out):
+        raise ValueError(f"--out {out!r} is a file; expected a run folder.")
+    checkpoint = os.path.join(out, CHECKPOINT)
+    recorded = os.path.join(out, RUN)
+    if not resume:
+        if os.path.exists(checkpoint):
+            raise ValueError(
+                f"{out!r} already holds a run ({CHECKPOINT}); pass --resume to continue "
+                "it, or choose another --out."
+            )
+        return
+    if not os.path.exists(checkpoint):
+        raise ValueError(
+            f"Cannot resume: {out!r} holds no {CHECKPOINT}. Drop --resume to start a new run."
+        )
+    run = _read_json(recorded) if os.path.exists(recorded) else {}
+    changed = [
+        f"{key} {run.get(key)!r} -> {arguments.get(key)!r}"
+        for key in _RESUME_KEYS
+        if key in run and run.get(key) != arguments.get(key)
+    ]
+    if changed:
+        raise ValueError(
+            f"Cannot resume {out!r} with other arguments than it was trained with: "
+            f"{'; '.join(changed)}. Repeat the run's arguments (see {RUN}) or "
+            "choose another --out."
+        )
 
 
 def train(
@@ -75,6 +221,7 @@ def train(
     classes=None,
     freeze_discriminator=None,
     num_labeled=None,
+    checkpoint_every=None,
 ):
     """Trains a variant with its recipe and writes a run folder.
 
@@ -89,10 +236,13 @@ def train(
             recipe's (`fashion_mnist`, `fashion_edges`, ...).
         epochs: total epochs (with `resume`, including those already done).
         batch_size: defaults to the recipe's.
-        steps_per_epoch: cap the steps of each epoch.
+        steps_per_epoch: steps of each epoch (default: one pass over the data).
         limit: use only the first `limit` training examples.
-        seed: model and shuffling seed.
-        resume: continue from `OUT/checkpoint.keras` if present.
+        seed: model, data order and noise seed: the same seed gives the
+            same weights on the same backend and machine.
+        resume: continue the run in `out` from its checkpoint (exactly: the
+            same weights as an uninterrupted run). The other arguments must
+            be those of the run (`epochs` may grow).
         verbose: Keras progress bar setting.
         extra_callbacks: more callbacks.
         command: the command line that started the run, recorded in run.json.
@@ -101,84 +251,129 @@ def train(
             loss weights) and optimizers.
         classes: train only on these labels.
         freeze_discriminator: freeze the discriminator up to this block
-            (e.g. `"block_1"`) before compiling.
+            (e.g. `"block_1"`) before compiling; needs `from_preset`.
         num_labeled: semi-supervised variants: how many labelled images
             (class-balanced; default: the recipe's). Their indices are
             written to `OUT/labeled_indices.json`.
+        checkpoint_every: checkpoint every this many steps (default: about
+            every 5 minutes of training), and at every epoch end.
 
     Returns:
         The trained model.
+
+    Example:
+
+    ```python
+    keras_gans.training.train("dcgan", "runs/dcgan", epochs=20, checkpoint_every=1000)
+    # killed? the same call with resume=True continues exactly
+    ```
     """
     cls, recipe = recipes.get(variant)
-    os.makedirs(out, exist_ok=True)
     dataset = dataset or recipe.dataset
     batch_size = batch_size or recipe.batch_size
     num_labeled = num_labeled or recipe.num_labeled
-    if num_labeled:
-        if classes:
-            raise ValueError("`classes` cannot be combined with semi-supervised training.")
+    check_train_arguments(epochs, batch_size, steps_per_epoch, limit, seed, checkpoint_every,
+                          resume, from_preset, freeze_discriminator)
+    if num_labeled and classes:
+        raise ValueError("`classes` cannot be combined with semi-supervised training.")
+    arguments = {
+        "command": command, "variant": variant, "dataset": dataset, "epochs": epochs,
+        "batch_size": batch_size, "steps_per_epoch": steps_per_epoch, "limit": limit,
+        "classes": classes, "from_preset": from_preset,
+        "freeze_discriminator": freeze_discriminator, "num_labeled": num_labeled, "seed": seed,
+        "backend": keras.backend.backend(), "keras_version": keras.__version__,
+    }
+    _check_run_folder(out, resume, arguments)
+    created = not os.path.exists(out)
+    try:
+        return _train(cls, recipe, out, arguments, resume, verbose, extra_callbacks,
+                      checkpoint_every)
+    except BaseException:
+        # A run that failed before its first checkpoint leaves no folder.
+        if created and not os.path.exists(os.path.join(out, CHECKPOINT)):
+            shutil.rmtree(out, ignore_errors=True)
+        raise
+
+
+def _train(cls, recipe, out, arguments, resume, verbose, extra_callbacks, checkpoint_every):
+    variant, dataset, seed = arguments["variant"], arguments["dataset"], arguments["seed"]
+    batch_size, epochs = arguments["batch_size"], arguments["epochs"]
+    keras.utils.set_random_seed(seed)
+    # Unshuffled here: `training_stream` shuffles, reproducibly.
+    if arguments["num_labeled"]:
         data, picked = datasets.semi_supervised(
-            dataset, num_labeled=num_labeled, batch_size=batch_size, seed=seed, limit=limit
+            dataset, num_labeled=arguments["num_labeled"], batch_size=batch_size, seed=seed,
+            limit=arguments["limit"], shuffle=False,
         )
-        _write_json(os.path.join(out, datasets.LABELED_INDICES_FILE), [int(i) for i in picked])
     else:
+        picked = None
         data = datasets.load(
-            dataset, batch_size=batch_size, limit=limit, seed=seed, classes=classes,
-            with_labels=recipe.with_labels,
+            dataset, batch_size=batch_size, limit=arguments["limit"], seed=seed,
+            classes=arguments["classes"], with_labels=recipe.with_labels, shuffle=False,
         )
-    checkpoint = os.path.join(out, CHECKPOINT)
-    progress = os.path.join(out, "progress.json")
-    initial_epoch, train_seconds = 0, 0.0
-    if resume and os.path.exists(checkpoint):
-        model = keras.models.load_model(checkpoint)
-        with open(progress) as f:
-            done = json.load(f)
-        initial_epoch, train_seconds = done["epochs_done"], done.get("train_seconds", 0.0)
-    elif from_preset:
-        model = _from_preset(from_preset, cls, recipe)
-        if freeze_discriminator:
-            transfer.freeze(model.discriminator, until=freeze_discriminator)
+    steps_per_epoch = arguments["steps_per_epoch"] or _batches_in(data, dataset)
+    initial_step, train_seconds = 0, 0.0
+    if resume:
+        model = load_model(os.path.join(out, CHECKPOINT))
+        initial_step = int(model.optimizer.iterations)
+        progress = os.path.join(out, PROGRESS)
+        if os.path.exists(progress):
+            train_seconds = _read_json(progress).get("train_seconds", 0.0)
+    elif arguments["from_preset"]:
+        model = _from_preset(arguments["from_preset"], cls, recipe)
+        if arguments["freeze_discriminator"]:
+            transfer.freeze(model.discriminator, until=arguments["freeze_discriminator"])
         recipe.compile(model)
     else:
         model = recipes.build(variant, element_spec=data.element_spec, seed=seed)
-    _write_json(
-        os.path.join(out, "run.json"),
-        {
-            "command": command,
-            "variant": variant,
-            "dataset": dataset,
-            "epochs": epochs,
-            "batch_size": batch_size,
-            "steps_per_epoch": steps_per_epoch,
-            "limit": limit,
-            "classes": classes,
-            "from_preset": from_preset,
-            "freeze_discriminator": freeze_discriminator,
-            "num_labeled": num_labeled,
-            "seed": seed,
-            "backend": keras.backend.backend(),
-            "keras_version": keras.__version__,
-        },
-    )
+    os.makedirs(out, exist_ok=True)
+    if picked is not None:
+        _write_json(os.path.join(out, datasets.LABELED_INDICES_FILE), [int(i) for i in picked])
+    _write_json(os.path.join(out, RUN), arguments)
+    initial_epoch = initial_step // steps_per_epoch
+    checkpoint = RunCheckpoint(out, steps_per_epoch, initial_step, every_steps=checkpoint_every,
+                               train_seconds=train_seconds)
     callbacks = [
-        # The variant's own first, so that CSVLogger records what they log.
+        # NaN first (nothing after it sees a diverged step), then the
+        # variant's own, so that the CSV records what they log.
+        gan_callbacks.TerminateOnNaN(raise_error=True, initial_step=initial_step),
         *model.training_callbacks(os.path.join(out, "samples"), data, dataset),
-        gan_callbacks.LossHistory(out, every_n_steps=10),
-        keras.callbacks.CSVLogger(os.path.join(out, "metrics.csv"), append=initial_epoch > 0),
-        _EpochCheckpoint(out, train_seconds),
+        gan_callbacks.LossHistory(out, every_n_steps=10, initial_step=initial_step),
+        gan_callbacks.MetricsCSV(os.path.join(out, "metrics.csv"), initial_epoch=initial_epoch),
+        checkpoint,
         *extra_callbacks,
     ]
-    if initial_epoch < epochs:
+    # One reproducible stream of batches, which a resumed run skips to its
+    # step. A run resumed mid-epoch first finishes that epoch, then goes on
+    # with whole ones.
+    stream = datasets.training_stream(data, batch_size, seed)
+    step, total = initial_step, epochs * steps_per_epoch
+    while step < total and not model.stop_training:
+        epoch, offset = divmod(step, steps_per_epoch)
+        last_epoch = epoch + 1 if offset else epochs
         model.fit(
-            data,
-            epochs=epochs,
-            initial_epoch=initial_epoch,
-            steps_per_epoch=steps_per_epoch,
+            stream.skip(step),
+            initial_epoch=epoch,
+            epochs=last_epoch,
+            steps_per_epoch=steps_per_epoch - offset if offset else steps_per_epoch,
             callbacks=callbacks,
             verbose=verbose,
             shuffle=False,  # the pipeline shuffles
         )
+        step = checkpoint.step
     return model
+
+
+def _batches_in(data, name):
+    count = int(data.cardinality())
+    if count < 0:  # tf.data.INFINITE_CARDINALITY or UNKNOWN_CARDINALITY
+        raise ValueError(
+            f"Cannot tell how many batches an epoch of {name!r} has; pass steps_per_epoch "
+            "(--steps-per-epoch)."
+        )
+    if count == 0:
+        raise ValueError(f"Dataset {name!r} yields no batches at this batch size and limit.")
+    return count
 
 
 def _from_preset(name_or_path, cls, recipe):

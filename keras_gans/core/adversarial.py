@@ -5,7 +5,7 @@ import numpy as np
 from keras import ops
 
 from keras_gans import losses as gan_losses
-from keras_gans.core import backend
+from keras_gans.core import backend, random
 from keras_gans.core.optimizer_group import OptimizerGroup
 from keras_gans.core.zoo_model import ZooModel
 
@@ -212,14 +212,15 @@ class AdversarialModel(ZooModel, keras.Model):
 
         Args:
             batch_size: number of latents.
-            seed: a `SeedGenerator` or int; defaults to the model's own
-                seed generator, whose state advances every call.
+            seed: an int (NumPy latents, the same on every backend), or a
+                `SeedGenerator`; defaults to the model's own seed generator,
+                whose state advances every call (in-graph latents).
         """
-        seed = self.seed_generator if seed is None else seed
+        draw = random.source(seed, default=self.seed_generator)
         shape = (batch_size, self.latent_dim)
         if self.latent_distribution == "uniform":
-            return keras.random.uniform(shape, minval=-1.0, maxval=1.0, seed=seed)
-        return keras.random.normal(shape, seed=seed)
+            return draw.uniform(shape, -1.0, 1.0)
+        return draw.normal(shape)
 
     def latents_for(self, num_samples=None, seed=None, latents=None):
         """The latents `generate` uses, as NumPy: `latents` itself (checked),
@@ -228,10 +229,8 @@ class AdversarialModel(ZooModel, keras.Model):
         if latents is None:
             if num_samples is None:
                 raise ValueError("Pass `num_samples` or `latents`.")
-            generator = keras.random.SeedGenerator(
-                seed if seed is not None else np.random.randint(2**31 - 1)
-            )
-            latents = self.sample_latent(int(num_samples), seed=generator)
+            seed = np.random.randint(2**31 - 1) if seed is None else seed
+            latents = self.sample_latent(int(num_samples), seed=seed)
         latents = ops.convert_to_numpy(latents)
         if latents.shape[1:] != (self.latent_dim,):
             raise ValueError(
@@ -354,6 +353,33 @@ class AdversarialModel(ZooModel, keras.Model):
         return keras.tree.map_structure(
             lambda x: x[:batch_size], outputs
         ), keras.tree.map_structure(lambda x: x[batch_size:], outputs)
+
+    def realness(self, outputs):
+        """The real-vs-fake logit in the discriminator's outputs (variants
+        with several heads return theirs)."""
+        if isinstance(outputs, (list, tuple)):
+            outputs = outputs[0]
+        return ops.reshape(outputs, (-1,))
+
+    def discriminator_accuracy(self, real, fake, labels=None):
+        """How well D tells `real` from `fake` samples (NumPy, inference
+        mode): the mean of `realness > 0` on real and `< 0` on fake.
+
+        Args:
+            real: real samples.
+            fake: generated samples.
+            labels: labels of both, for conditional discriminators.
+        """
+        if labels is not None:
+            labels = ops.convert_to_tensor(np.asarray(labels, "int32"))
+        real_out, fake_out = self.discriminate(
+            ops.convert_to_tensor(np.asarray(real, "float32")),
+            ops.convert_to_tensor(np.asarray(fake, "float32")),
+            training=False, real_labels=labels, fake_labels=labels,
+        )
+        real_hits = ops.convert_to_numpy(self.realness(real_out)) > 0
+        fake_hits = ops.convert_to_numpy(self.realness(fake_out)) < 0
+        return 0.5 * (float(real_hits.mean()) + float(fake_hits.mean()))
 
     def discriminator_loss(self, batch, training=True):
         """The discriminator's objective on one batch."""

@@ -20,7 +20,10 @@ class MyModel(ZooModel, keras.Model):
 ```
 """
 
+import inspect
 import os
+import re
+import sys
 import warnings
 
 import keras
@@ -31,6 +34,8 @@ from keras_gans.core import presets
 from keras_gans.core import recipe as recipe_registry
 from keras_gans.core.io import atomic_path, weights_summary
 from keras_gans.images import save_grid
+
+_SEED_KEY = "seed_generator_"
 
 
 class ZooModel:
@@ -234,6 +239,13 @@ class ZooModel:
                 f"Expected floating point data in {self.value_range}; received "
                 f"dtype {real.dtype}. Rescale, e.g. `x / 127.5 - 1`."
             )
+        finite = np.isfinite(real)
+        if not finite.all():
+            where = np.argwhere(~finite)[0]
+            raise ValueError(
+                f"Expected finite data; received {int((~finite).sum())} NaN or infinite "
+                f"values (the first at index {tuple(int(i) for i in where)}: {real[tuple(where)]})."
+            )
         if self.value_range is not None:
             low, high = self.value_range
             tolerance = 1e-3 * (high - low)
@@ -246,21 +258,95 @@ class ZooModel:
                 )
 
     def fit(self, x=None, y=None, *args, **kwargs):
-        """`keras.Model.fit`, after validating the first batch of `x`.
+        """`keras.Model.fit`, with every batch of the data validated.
 
-        Bad data (wrong rank, shape, channels, dtype or value range) raises a
-        `ValueError` before any training step runs.
+        In-memory arrays are checked whole before training. A
+        `tf.data.Dataset` or a Python generator has its first batch checked
+        before training and every batch checked as it is read, before a step
+        trains on it. Bad data (wrong rank, shape, channels, dtype or value
+        range, NaN or Inf, labels out of range, an empty dataset) raises a
+        `ValueError` that names the batch.
         """
         if not self.compiled:
             raise ValueError(
                 f"{type(self).__name__} must be compiled before `fit`: {self.compile_hint}."
             )
-        sample = _peek(x, y)
-        if sample is not None:
-            self.check_sample(sample)
-        return super().fit(x, y, *args, **kwargs)
+        x = self.checked_data(x, y, kwargs.get("batch_size"))
+        try:
+            return super().fit(x, y, *args, **kwargs)
+        except Exception as error:  # tf.data reports a bad batch as its own error type
+            found = _BAD_BATCH.search(str(getattr(error, "message", error)))
+            if found is None:
+                raise
+            raise ValueError(found.group(1)) from None
+
+    def checked_data(self, x, y=None, batch_size=None):
+        """Validates what `fit` received and returns it (datasets and
+        generators wrapped so that every batch is checked as it is read)."""
+        name = type(self).__name__
+        if x is None:
+            raise ValueError(f"{name}.fit needs training data; received x=None.")
+        # A tf.data.Dataset exists only if TensorFlow was imported: a JAX user
+        # training on NumPy arrays never loads it.
+        tf = sys.modules.get("tensorflow")
+        if tf is not None and isinstance(x, tf.data.Dataset):
+            first = next(iter(x.take(1)), None)
+            if first is None:
+                raise ValueError(
+                    f"{name}.fit received an empty dataset: it yields no batches (a batch "
+                    "size larger than the dataset, with drop_remainder=True, yields none)."
+                )
+            self.check_sample(keras.tree.map_structure(np.asarray, first))
+            return _checked_dataset(self, x)
+        if inspect.isgenerator(x) or (hasattr(x, "__next__") and not hasattr(x, "shape")):
+            return _checked_batches(self, x)
+        if hasattr(x, "shape") or isinstance(x, dict):
+            arrays = keras.tree.map_structure(np.asarray, x)
+            size = len(next(iter(keras.tree.flatten(arrays))))
+            if size == 0:
+                raise ValueError(f"{name}.fit received no samples: x has length 0.")
+            if batch_size is not None and int(batch_size) > size:
+                raise ValueError(
+                    f"{name}.fit: batch_size {batch_size} is larger than the {size} "
+                    "samples given."
+                )
+            self.check_sample(arrays if y is None else (arrays, np.asarray(y)))
+        return x
 
     # ------------------------------------------------------------------ saving
+    # Keras saves layer variables but not `SeedGenerator` states, so a
+    # reloaded model (or a resumed run) would restart its noise streams. The
+    # model's own entry also holds the state of every seed generator of the
+    # model and its layers, under `seed_generator_<i>` keys (files without
+    # them, such as older presets, still load).
+
+    def seed_generators(self):
+        """Every `SeedGenerator` of the model and its layers, in a fixed order."""
+        found, seen = [], set()
+        for layer in self._flatten_layers(include_self=True):
+            for generator in layer._seed_generators:
+                if id(generator) not in seen:
+                    seen.add(id(generator))
+                    found.append(generator)
+        return found
+
+    def save_own_variables(self, store):
+        super().save_own_variables(store)
+        for i, generator in enumerate(self.seed_generators()):
+            store[f"{_SEED_KEY}{i}"] = generator.state
+
+    def load_own_variables(self, store):
+        keys = list(store.keys())
+        seed_keys = [key for key in keys if key.startswith(_SEED_KEY)]
+        super().load_own_variables({key: store[key] for key in keys if key not in seed_keys})
+        generators = self.seed_generators()
+        if seed_keys and len(seed_keys) != len(generators):
+            raise ValueError(
+                f"The file holds {len(seed_keys)} seed generator states; "
+                f"{type(self).__name__} has {len(generators)}."
+            )
+        for i, generator in enumerate(generators[: len(seed_keys)]):
+            generator.state.assign(store[f"{_SEED_KEY}{i}"])
 
     def save(self, filepath, *args, **kwargs):
         """`keras.Model.save` to a `.keras` file, written to a temporary file
@@ -385,16 +471,35 @@ def _weights_mismatch(model, path, error):
     )
 
 
-def _peek(x, y):
-    """Returns the first batch of `x` as NumPy, or None if it can't be peeked
-    without consuming it (Python generators, PyDataset)."""
-    if x is None:
-        return None
-    if isinstance(x, np.ndarray):
-        return x[:64] if y is None else (x[:64], np.asarray(y)[:64])
-    if hasattr(x, "take") and hasattr(x, "element_spec"):  # a tf.data.Dataset
-        for element in x.take(1):
-            return keras.tree.map_structure(np.asarray, element)
-    if hasattr(x, "shape") and hasattr(x, "dtype"):
-        return np.asarray(x[:64])
-    return None
+_BAD_BATCH = re.compile(r"keras-gans bad batch: ([^\n]*)")
+
+
+def _checked_dataset(model, dataset):
+    """`dataset`, with `model.check_sample` run on every batch (on the host,
+    as the batch is read): a bad batch stops the pipeline with its index."""
+    tf = sys.modules["tensorflow"]
+    spec = dataset.element_spec
+
+    def check(index, *flat):
+        try:
+            model.check_sample(tf.nest.pack_sequence_as(spec, list(flat)))
+        except ValueError as error:
+            raise ValueError(f"keras-gans bad batch: Batch {int(index)} of the dataset: {error}")
+        return np.bool_(True)
+
+    def checked(index, element):
+        ok = tf.numpy_function(check, [index, *tf.nest.flatten(element)], tf.bool)
+        with tf.control_dependencies([ok]):
+            return tf.nest.map_structure(tf.identity, element)
+
+    return dataset.enumerate().map(checked)
+
+
+def _checked_batches(model, batches):
+    """A generator's batches, each validated with `model.check_sample`."""
+    for index, batch in enumerate(batches):
+        try:
+            model.check_sample(keras.tree.map_structure(np.asarray, batch))
+        except ValueError as error:
+            raise ValueError(f"Batch {index} of the generator: {error}") from None
+        yield batch

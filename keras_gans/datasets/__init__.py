@@ -31,6 +31,7 @@ from keras_gans.datasets.folders import (
     tfds_unpaired,
     unpaired_folders,
 )
+from keras_gans.datasets.stream import training_stream
 from keras_gans.datasets.translation import paired, unpaired
 
 # The file in a run folder that lists the labelled training images of a
@@ -208,7 +209,7 @@ def labeled_subset(labels, num_labeled, seed=0):
 
 
 def semi_supervised(name="fashion_mnist", num_labeled=100, batch_size=100, labeled_batch_size=None,
-                    seed=0, limit=None):
+                    seed=0, limit=None, shuffle=True):
     """Batches for semi-supervised GANs: `{"real", "labeled", "labels"}`.
 
     Every batch pairs `batch_size` unlabelled training images with
@@ -230,10 +231,12 @@ def semi_supervised(name="fashion_mnist", num_labeled=100, batch_size=100, label
     labeled = (
         tf.data.Dataset.from_tensor_slices((images[picked], labels[picked].astype("int32")))
         .repeat()
-        .shuffle(num_labeled, seed=seed)
+        # Over the endless repeat one order is enough, and it is the same for
+        # every iterator (see `training_stream`).
+        .shuffle(num_labeled, seed=seed, reshuffle_each_iteration=False)
         .batch(labeled_batch_size or batch_size, drop_remainder=True)
     )
-    unlabeled = from_arrays(images, batch_size=batch_size, seed=seed)
+    unlabeled = from_arrays(images, batch_size=batch_size, shuffle=shuffle, seed=seed)
     ds = tf.data.Dataset.zip((unlabeled, labeled)).map(
         lambda u, lab: {"real": u, "labeled": lab[0], "labels": lab[1]}
     )

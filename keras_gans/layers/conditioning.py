@@ -18,6 +18,45 @@ def label_planes(labels, num_classes, height, width, name):
     return layers.UpSampling2D((height, width), name=f"{name}_planes")(x)
 
 
+def check_training_labels(labels, num_images, num_classes, owner):
+    """Validates the labels of a training batch: one integer class index
+    in [0, num_classes) per image, shape `(n,)` or `(n, 1)`.
+
+    Float labels (which the step would truncate) and one-hot labels are
+    refused with the fix in the message.
+    """
+    labels = np.asarray(labels)
+    if labels.ndim == 2 and labels.shape[1] == num_classes and num_classes > 1:
+        raise ValueError(
+            f"{owner} expects integer class labels of shape ({num_images},); received "
+            f"shape {labels.shape}, which looks one-hot. Pass `labels.argmax(axis=1)`."
+        )
+    if labels.shape not in ((num_images,), (num_images, 1)):
+        raise ValueError(
+            f"{owner} expects one integer label per image, shape ({num_images},); "
+            f"received shape {labels.shape}."
+        )
+    if not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(
+            f"{owner} expects integer class labels; received dtype {labels.dtype} "
+            "(float labels would be truncated). Cast them, e.g. `labels.astype('int32')`."
+        )
+    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError(
+            f"{owner} expects labels in [0, {num_classes}); received values in "
+            f"[{labels.min()}, {labels.max()}]."
+        )
+
+
+def labels_of(sample):
+    """The labels of a NumPy batch `(images, labels)` or `{..., "labels"}`, else None."""
+    if isinstance(sample, dict):
+        return sample.get("labels")
+    if isinstance(sample, (tuple, list)) and len(sample) > 1:
+        return sample[1]
+    return None
+
+
 def check_class_labels(labels, num_samples, num_classes, owner):
     """Validates labels for `generate`: ints in [0, num_classes), one per sample.
 

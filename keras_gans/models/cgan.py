@@ -7,7 +7,13 @@ from keras_gans import latent, metrics
 from keras_gans.core.adversarial import AdversarialModel
 from keras_gans.core.recipe import Recipe
 from keras_gans.models.image_networks import ImageNetworks
-from keras_gans.layers.conditioning import check_class_labels, label_planes, label_vector
+from keras_gans.layers.conditioning import (
+    check_class_labels,
+    check_training_labels,
+    label_planes,
+    label_vector,
+    labels_of,
+)
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -75,6 +81,11 @@ class CGAN(ImageNetworks, AdversarialModel):
 
     def sample_fake_labels(self, batch_size):
         return keras.random.randint((batch_size,), 0, self.num_classes, seed=self.seed_generator, dtype="int32")
+
+    def check_sample(self, sample):
+        super().check_sample(sample)
+        images = sample[0] if isinstance(sample, (tuple, list)) else sample["real"]
+        check_training_labels(labels_of(sample), len(images), self.num_classes, type(self).__name__)
 
     def check_labels(self, labels, num_samples):
         return check_class_labels(labels, num_samples, self.num_classes, type(self).__name__)

@@ -6,6 +6,7 @@ from keras import layers, ops
 
 from keras_gans import latent, metrics
 from keras_gans.core.adversarial import AdversarialModel
+from keras_gans.core import random
 from keras_gans.core.recipe import Recipe
 from keras_gans.models.image_networks import ImageNetworks
 
@@ -84,10 +85,10 @@ class InfoGAN(ImageNetworks, AdversarialModel):
         super().__init__(generator, discriminator, latent_dim=latent_dim, **kwargs)
 
     def sample_latent(self, batch_size, seed=None):
-        seed = self.seed_generator if seed is None else seed
-        noise = keras.random.normal((batch_size, self.noise_dim), seed=seed)
-        category = keras.random.randint((batch_size,), 0, self.num_categories, seed=seed)
-        continuous = keras.random.uniform((batch_size, self.num_continuous), -1.0, 1.0, seed=seed)
+        draw = random.source(seed, default=self.seed_generator)
+        noise = draw.normal((batch_size, self.noise_dim))
+        category = draw.randint((batch_size,), 0, self.num_categories)
+        continuous = draw.uniform((batch_size, self.num_continuous), -1.0, 1.0)
         return ops.concatenate(
             [noise, ops.one_hot(category, self.num_categories), continuous], axis=1
         )
@@ -101,7 +102,7 @@ class InfoGAN(ImageNetworks, AdversarialModel):
     def code_latents(self, category, continuous=None, num_samples=1, seed=0):
         """Latents with fixed codes and noise drawn from `seed`."""
         latents = ops.convert_to_numpy(
-            self.sample_latent(num_samples, seed=keras.random.SeedGenerator(seed))
+            self.sample_latent(num_samples, seed=seed)
         )
         latents[:, self.noise_dim : self.noise_dim + self.num_categories] = np.eye(self.num_categories)[category]
         if continuous is not None:

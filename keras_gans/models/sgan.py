@@ -12,6 +12,7 @@ from keras_gans import callbacks as gan_callbacks
 from keras_gans import datasets, metrics
 from keras_gans.core.adversarial import AdversarialModel
 from keras_gans.core.recipe import Recipe
+from keras_gans.layers.conditioning import check_training_labels
 from keras_gans.models.image_networks import ImageNetworks
 
 
@@ -85,6 +86,18 @@ class SGAN(ImageNetworks, AdversarialModel):
         self.check_data(images)
         logits, _ = self.discriminator.predict(np.asarray(images, "float32"), batch_size=batch_size, verbose=0)
         return logits.argmax(axis=1)
+
+    def realness(self, outputs):
+        """D's real-vs-fake logit: logsumexp of its class logits."""
+        return ops.logsumexp(outputs[0], axis=1)
+
+    def check_sample(self, sample):
+        super().check_sample(sample)
+        batch = self.unpack_batch(sample)
+        self.check_data(np.asarray(batch["labeled"]))
+        check_training_labels(
+            np.asarray(sample["labels"]), len(batch["labeled"]), self.num_classes, "SGAN"
+        )
 
     def unpack_batch(self, data):
         batch = super().unpack_batch(data)

@@ -295,7 +295,7 @@ class StyleGAN(AdversarialModel):
     def latents_of_seeds(self, seeds):
         """One latent per seed, the latent `generate(1, seed=s)` uses."""
         return np.concatenate(
-            [ops.convert_to_numpy(self.sample_latent(1, seed=keras.random.SeedGenerator(int(s)))) for s in seeds]
+            [ops.convert_to_numpy(self.sample_latent(1, seed=int(s))) for s in seeds]
         )
 
     def mix_styles(self, seed_a, seed_b, crossover, truncation_psi=1.0):

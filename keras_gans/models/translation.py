@@ -24,6 +24,11 @@ def check_images(images, shape, what, model_name):
             f"{model_name} expects float {what} in [-1, 1]; received dtype {images.dtype}. "
             "Rescale, e.g. `x / 127.5 - 1`."
         )
+    if not np.isfinite(images).all():
+        raise ValueError(
+            f"{model_name} expects finite {what}; received "
+            f"{int((~np.isfinite(images)).sum())} NaN or infinite values."
+        )
     lo, hi = float(images.min()), float(images.max())
     if lo < -1.002 or hi > 1.002:
         raise ValueError(

@@ -6,6 +6,7 @@ import numpy as np
 from keras import layers, ops
 
 from keras_gans import metrics
+from keras_gans.core import random
 from keras_gans.core.recipe import Recipe
 from keras_gans.core.zoo_model import ZooModel
 from keras_gans.layers.blocks import discriminator_body, generator_body
@@ -274,10 +275,10 @@ class VAE(ZooModel, keras.Model):
 
         Args:
             batch_size: number of latents.
-            seed: a `SeedGenerator` or int; defaults to the model's own.
+            seed: an int (NumPy latents, the same on every backend) or a
+                `SeedGenerator`; defaults to the model's own.
         """
-        seed = self.seed_generator if seed is None else seed
-        return keras.random.normal((batch_size, self.latent_dim), seed=seed)
+        return random.source(seed, default=self.seed_generator).normal((batch_size, self.latent_dim))
 
     def generate(self, num_samples, seed=None, batch_size=256, latents=None, labels=None):
         """Decodes latents drawn from the prior (the GANs' interface).
@@ -296,10 +297,8 @@ class VAE(ZooModel, keras.Model):
         if labels is not None:
             raise ValueError(f"{type(self).__name__} is unconditional: `generate` takes no `labels`.")
         if latents is None:
-            generator = keras.random.SeedGenerator(
-                seed if seed is not None else np.random.randint(2**31 - 1)
-            )
-            latents = self.sample_latent(int(num_samples), seed=generator)
+            seed = np.random.randint(2**31 - 1) if seed is None else seed
+            latents = self.sample_latent(int(num_samples), seed=seed)
         return self.decode(latents, batch_size)
 
     # ------------------------------------------------------------------ zoo hooks
