@@ -186,3 +186,126 @@ def test_cli_help_answers_without_importing_keras(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "usage: keras-gans" in result.stdout and "train" in result.stdout
     assert seconds < 3, f"`keras-gans --help` took {seconds:.1f} s"
+
+
+# --- Python API ---------------------------------------------------------------------------
+# Each case raises a ValueError naming what was expected and what came, before
+# any training step (the models' optimizer iterations stay where they were),
+# except bad batches deep in a stream, which stop at that batch (CASES_AT_A_BATCH).
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+from conftest import adam, small_dcgan  # noqa: E402
+
+import keras_gans as kg  # noqa: E402
+from keras_gans import datasets, recipes, training  # noqa: E402
+
+TINY = dict(generator_filters=(16, 8), discriminator_filters=(8,), seed=0)
+TRANSLATION = dict(generator_filters=(8, 8), discriminator_filters=(8,))
+
+
+@pytest.fixture(scope="module")
+def models():
+    dcgan = small_dcgan()
+    dcgan.compile(d_optimizer=adam(), g_optimizer=adam())
+    cgan = kg.models.CGAN(latent_dim=8, **TINY)
+    cgan.compile(d_optimizer=adam(), g_optimizer=adam())
+    pix2pix = kg.models.Pix2Pix(**TRANSLATION)
+    pix2pix.compile(d_optimizer=adam(), g_optimizer=adam())
+    cyclegan = kg.models.CycleGAN(num_residual=1, **TRANSLATION)
+    cyclegan.compile(d_optimizer=adam(), g_optimizer=adam())
+    return {"dcgan": dcgan, "cgan": cgan, "pix2pix": pix2pix, "cyclegan": cyclegan}
+
+
+def images(n=64, shape=(28, 28, 1), low=-1.0, high=1.0, dtype="float32"):
+    return np.random.default_rng(0).uniform(low, high, (n,) + shape).astype(dtype)
+
+
+def with_value(x, index, value):
+    x = x.copy()
+    x[index] = value
+    return x
+
+
+def uint8_batches():
+    for _ in range(4):
+        yield (images(16, low=0, high=255, dtype="uint8"),)
+
+
+def labels(values, n=64):
+    return np.resize(np.asarray(values), n) if np.ndim(values) <= 1 else values
+
+
+def fit(name, x, y=None, **kwargs):
+    def run(models):
+        kwargs.setdefault("batch_size", 16)
+        if not isinstance(x, np.ndarray) or isinstance(x, dict):
+            kwargs.pop("batch_size")
+        models[name].fit(x, y, epochs=1, verbose=0, **kwargs)
+    return run
+
+
+def call(function):
+    return lambda models: function()
+
+
+API_ERRORS = {
+    "rank": (fit("dcgan", images(shape=(28, 28))), r"rank 4 with shape \(None, 28, 28, 1\); received rank 3"),
+    "shape": (fit("dcgan", images(shape=(32, 32, 1))), r"shape \(None, 28, 28, 1\); received \(64, 32, 32, 1\)"),
+    "channels": (fit("dcgan", images(shape=(28, 28, 3))), r"channels: expected 1, received 3"),
+    "uint8": (fit("dcgan", images(low=0, high=255, dtype="uint8")), r"floating point data .*received dtype uint8"),
+    "floats in [0, 255]": (fit("dcgan", images(low=0, high=255)), r"values in \[-1.0, 1.0\]; received values in \[0.0\d*, 25\d"),
+    "floats in [0, 1]": (fit("dcgan", images(low=0, high=1)), r"look like images in \[0, 1\].*x \* 2 - 1"),
+    "NaN": (fit("dcgan", with_value(images(), (40, 1, 2, 0), np.nan)), r"finite data; received 1 NaN .*\(40, 1, 2, 0\)"),
+    "Inf": (fit("dcgan", with_value(images(), (3, 0, 0, 0), np.inf)), r"finite data; received 1 NaN or infinite"),
+    "[0, 255] after sample 64": (
+        fit("dcgan", with_value(images(128), slice(100, 128), 200.0)), r"received values in \[-1, 200\]"),
+    "NaN deep in a dataset": (
+        fit("dcgan", datasets.from_arrays(with_value(images(128), (100, 0, 0, 0), np.nan), batch_size=16, shuffle=False)),
+        r"Batch 6 of the dataset: Expected finite data"),
+    "generator of uint8 batches": (fit("dcgan", uint8_batches()), r"Batch 0 of the generator: .*dtype uint8"),
+    "empty dataset": (fit("dcgan", datasets.from_arrays(images(8), batch_size=16)), r"empty dataset: it yields no batches"),
+    "empty array": (fit("dcgan", images(0)), r"no samples: x has length 0"),
+    "batch larger than the data": (fit("dcgan", images(8), batch_size=64), r"batch_size 64 is larger than the 8 samples"),
+    "labels >= num_classes": (fit("cgan", images(), labels([3, 10])), r"labels in \[0, 10\); received values in \[3, 10\]"),
+    "negative labels": (fit("cgan", images(), labels([-1, 2])), r"labels in \[0, 10\); received values in \[-1, 2\]"),
+    "float labels": (fit("cgan", images(), labels([0.5, 1.0])), r"integer class labels; received dtype float64 \(float labels would be truncated\)"),
+    "one-hot labels": (fit("cgan", images(), np.eye(10)[labels([1, 2])]), r"shape \(64, 10\), which looks one-hot.*argmax"),
+    "labels of the wrong shape": (fit("cgan", images(), np.zeros((64, 2), "int32")), r"one integer label per image, shape \(64,\); received shape \(64, 2\)"),
+    "labels missing": (fit("cgan", images()), r"trains on \(images, labels\) batches; received images only"),
+    "unpaired data missing a domain": (fit("cyclegan", {"a": images()}), r"unpaired dict batches \{'a': images, 'b': images\}.*keys \['a'\]"),
+    "mismatched pair shapes": (fit("pix2pix", images(), images(shape=(32, 32, 1))), r"targets of shape \(None, 28, 28, 1\); received \(64, 32, 32, 1\)"),
+    "pairs of unequal counts": (fit("pix2pix", images(64), images(32)), r"as many inputs as targets; received 64 and 32"),
+    "latent_dim 0": (call(lambda: small_dcgan(latent_dim=0)), r"`latent_dim` must be a positive integer; received 0"),
+    "latent_dim -3": (call(lambda: small_dcgan(latent_dim=-3)), r"`latent_dim` must be a positive integer; received -3"),
+    "unknown loss": (call(lambda: small_dcgan().compile(loss="nosuch")), r"Unknown adversarial loss 'nosuch'.*Did you mean"),
+    "unknown optimizer": (call(lambda: small_dcgan().compile(d_optimizer="adamm")), r"Unknown `d_optimizer` 'adamm': expected a keras.optimizers.Optimizer"),
+    "compile missing an optimizer": (call(lambda: small_dcgan().compile(g_optimizer=None)), r"`g_optimizer` is required.*received None"),
+    "fit before compile": (call(lambda: small_dcgan().fit(images(), verbose=0)), r"must be compiled before `fit`"),
+    "preset with another image_shape": (call(lambda: kg.zoo.load("dcgan_fashion_mnist", image_shape=(32, 32, 3))), r"do not fit the DCGAN of preset .* image_shape=\(32, 32, 3\)"),
+    "unknown preset": (call(lambda: kg.zoo.load("dcgan_fashon_mnist")), r"Unknown preset 'dcgan_fashon_mnist'. Closest: dcgan_fashion_mnist"),
+    "unknown variant": (call(lambda: recipes.get("dcgna")), r"Unknown variant 'dcgna'"),
+    "unknown dataset": (call(lambda: datasets.load("fashon_mnist")), r"Unknown dataset 'fashon_mnist'.*closest: fashion_mnist"),
+    "generate with a negative seed": (call(lambda: small_dcgan().generate(2, seed=-1)), r"seed in \[0, 4294967295\]; received -1"),
+    "generate labels out of range": (lambda models: models["cgan"].generate(2, labels=[0, 10]), r"labels in \[0, 10\)"),
+    "save as .h5": (lambda models: models["dcgan"].save("/tmp/never-written.h5"), r"expected a file name ending in .keras; received '.h5'"),
+    "train: limit smaller than a batch": (call(lambda: training.train("dcgan", "/tmp/never", limit=8, batch_size=16)), r"`limit` \(8 examples\) is smaller than one batch \(16\)"),
+    "train: epochs 0": (call(lambda: training.train("dcgan", "/tmp/never", epochs=0)), r"`epochs` must be an integer >= 1; received 0"),
+    "train: freeze-D without a preset": (call(lambda: training.train("dcgan", "/tmp/never", freeze_discriminator="block_1")), r"needs `from_preset`"),
+    "train: resume without a checkpoint": (call(lambda: training.train("dcgan", "/tmp/never-a-run", resume=True)), r"holds no checkpoint.keras"),
+    "collapse guard without real images": (call(lambda: kg.callbacks.CollapseGuard(images(1))), r"at least 2 real images; received shape \(1, 28, 28, 1\)"),
+}
+
+
+CASES_AT_A_BATCH = {"NaN deep in a dataset"}
+
+
+@pytest.mark.parametrize("case", sorted(API_ERRORS))
+def test_api_bad_input(case, models):
+    run, message = API_ERRORS[case]
+    steps = {name: int(model.optimizer.iterations) for name, model in models.items()}
+    with pytest.raises(ValueError, match=message):
+        run(models)
+    if case not in CASES_AT_A_BATCH:  # nothing trained
+        assert {name: int(model.optimizer.iterations) for name, model in models.items()} == steps
+    assert not os.path.exists("/tmp/never") and not os.path.exists("/tmp/never-written.h5")

@@ -75,6 +75,8 @@ class AdversarialModel(ZooModel, keras.Model):
     # live on `ZooModel`; a variant overrides the ones that differ.
     compile_hint = "call `compile(d_optimizer=..., g_optimizer=..., loss=...)`"
 
+    takes_latents = True  # image-to-image models set False (latent_dim 0)
+
     def __init__(
         self,
         generator,
@@ -90,6 +92,8 @@ class AdversarialModel(ZooModel, keras.Model):
         **kwargs,
     ):
         super().__init__(**kwargs)
+        if self.takes_latents:
+            check_latent_dim(latent_dim)
         if int(d_steps) < 1:
             raise ValueError(f"`d_steps` must be at least 1, received {d_steps}.")
         if latent_distribution not in LATENT_DISTRIBUTIONS:
@@ -151,8 +155,8 @@ class AdversarialModel(ZooModel, keras.Model):
                     f"`{key}` is not an argument of {type(self).__name__}.compile; "
                     "pass `d_optimizer`, `g_optimizer` and `loss` instead."
                 )
-        d_optimizer = keras.optimizers.get(d_optimizer)
-        g_optimizer = keras.optimizers.get(g_optimizer)
+        d_optimizer = _optimizer(d_optimizer, "d_optimizer")
+        g_optimizer = _optimizer(g_optimizer, "g_optimizer")
         group = OptimizerGroup(self.extra_optimizers([d_optimizer, g_optimizer]))
         if isinstance(loss, str):
             adversarial_loss = gan_losses.get(loss, real_label=1.0 - self.label_smoothing)
@@ -478,6 +482,29 @@ class AdversarialModel(ZooModel, keras.Model):
                     config[key], custom_objects=custom_objects
                 )
         return cls(**config)
+
+
+def check_latent_dim(latent_dim):
+    """Raises `ValueError` unless `latent_dim` is a positive integer; returns it."""
+    if isinstance(latent_dim, bool) or not isinstance(latent_dim, (int, np.integer)) or latent_dim < 1:
+        raise ValueError(f"`latent_dim` must be a positive integer; received {latent_dim!r}.")
+    return int(latent_dim)
+
+
+def _optimizer(identifier, argument):
+    """`keras.optimizers.get`, with errors that say which argument was wrong."""
+    if identifier is None:
+        raise ValueError(
+            f"`{argument}` is required: pass a keras.optimizers.Optimizer or a name such as "
+            "'adam'; received None."
+        )
+    try:
+        return keras.optimizers.get(identifier)
+    except ValueError:
+        raise ValueError(
+            f"Unknown `{argument}` {identifier!r}: expected a keras.optimizers.Optimizer or a "
+            "name such as 'adam', 'rmsprop' or 'sgd'."
+        ) from None
 
 
 def _with_logs(result):

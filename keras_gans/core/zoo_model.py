@@ -250,6 +250,12 @@ class ZooModel:
             low, high = self.value_range
             tolerance = 1e-3 * (high - low)
             lo, hi = float(real.min()), float(real.max())
+            if low < 0 and lo >= 0 and 0 < hi <= 1:
+                raise ValueError(
+                    f"Expected data values in [{low}, {high}]; received values in "
+                    f"[{lo:.4g}, {hi:.4g}], which look like images in [0, 1]. Rescale "
+                    "them, e.g. `x * 2 - 1`."
+                )
             if lo < low - tolerance or hi > high + tolerance:
                 raise ValueError(
                     f"Expected data values in [{low}, {high}]; received values "

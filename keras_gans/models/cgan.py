@@ -4,7 +4,7 @@ import keras
 from keras import layers, ops
 
 from keras_gans import latent, metrics
-from keras_gans.core.adversarial import AdversarialModel
+from keras_gans.core.adversarial import AdversarialModel, check_latent_dim
 from keras_gans.core.recipe import Recipe
 from keras_gans.models.image_networks import ImageNetworks
 from keras_gans.layers.conditioning import (
@@ -57,7 +57,7 @@ class CGAN(ImageNetworks, AdversarialModel):
 
     def build_generator(self, latent_dim):
         """Latent + one-hot label -> the DCGAN generator body."""
-        latents = keras.Input((latent_dim,), name="latents")
+        latents = keras.Input((check_latent_dim(latent_dim),), name="latents")
         labels = keras.Input((), dtype="int32", name="labels")
         x = layers.Concatenate(name="condition")(
             [latents, label_vector(labels, self.num_classes, "label")]

@@ -2,7 +2,7 @@
 
 import keras
 
-from keras_gans.core.adversarial import AdversarialModel
+from keras_gans.core.adversarial import AdversarialModel, check_latent_dim
 from keras_gans.core.recipe import Recipe
 from keras_gans.models.image_networks import ImageNetworks
 
@@ -55,7 +55,7 @@ class DCGAN(ImageNetworks, AdversarialModel):
 
     def __init__(self, latent_dim=100, **kwargs):
         self.configure_image_networks(kwargs)
-        latents = keras.Input((latent_dim,), name="latents")
+        latents = keras.Input((check_latent_dim(latent_dim),), name="latents")
         generator = keras.Model(latents, self.image_generator(latents), name="generator")
         images = keras.Input(self.image_shape, name="images")
         logits = self.image_head(self.image_discriminator_features(images), 1, "logits")

@@ -5,7 +5,7 @@ import numpy as np
 from keras import layers, ops
 
 from keras_gans import latent, metrics
-from keras_gans.core.adversarial import AdversarialModel
+from keras_gans.core.adversarial import AdversarialModel, check_latent_dim
 from keras_gans.core import random
 from keras_gans.core.recipe import Recipe
 from keras_gans.models.image_networks import ImageNetworks
@@ -70,7 +70,7 @@ class InfoGAN(ImageNetworks, AdversarialModel):
         self.configure_image_networks(kwargs)
         latent_dim = self.noise_dim + self.num_categories + self.num_continuous
 
-        latents = keras.Input((latent_dim,), name="latents")
+        latents = keras.Input((check_latent_dim(latent_dim),), name="latents")
         generator = keras.Model(latents, self.image_generator(latents), name="generator")
 
         image_in = keras.Input(self.image_shape, name="images")

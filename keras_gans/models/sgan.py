@@ -10,7 +10,7 @@ from keras import ops
 
 from keras_gans import callbacks as gan_callbacks
 from keras_gans import datasets, metrics
-from keras_gans.core.adversarial import AdversarialModel
+from keras_gans.core.adversarial import AdversarialModel, check_latent_dim
 from keras_gans.core.recipe import Recipe
 from keras_gans.layers.conditioning import check_training_labels
 from keras_gans.models.image_networks import ImageNetworks
@@ -69,7 +69,7 @@ class SGAN(ImageNetworks, AdversarialModel):
         # Dropout regularizes the classifier trained on few labels.
         self.configure_image_networks(kwargs, dropout=0.3)
 
-        latents = keras.Input((latent_dim,), name="latents")
+        latents = keras.Input((check_latent_dim(latent_dim),), name="latents")
         generator = keras.Model(latents, self.image_generator(latents), name="generator")
         image_in = keras.Input(self.image_shape, name="images")
         features = self.image_discriminator_features(image_in)

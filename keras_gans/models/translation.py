@@ -46,6 +46,7 @@ class ImageTranslation:
     """
 
     directions = None  # CycleGAN: ("a2b", "b2a")
+    takes_latents = False  # the generator maps images, not latents
 
     def translation_generator(self, direction=None):
         if direction is not None:
