@@ -22,7 +22,7 @@ def test_conditional_samples_follow_their_labels(variant, labelled):
     images, labels = labelled
     gan = getattr(kg.models, variant)(**SMALL)
     gan.compile(d_optimizer=adam(1e-3), g_optimizer=adam(1e-3))
-    gan.fit(datasets.from_arrays(images, labels, batch_size=64, seed=0), epochs=4, verbose=0)
+    gan.fit(datasets.from_arrays(images, labels, batch_size=64, seed=0), epochs=2, verbose=0)
     wanted = np.arange(500) % 10
     samples = gan.generate(500, seed=0, labels=wanted)
     accuracy = metrics.Evaluator().accuracy(samples, wanted)
