@@ -17,12 +17,14 @@ def labelled():
     return datasets.to_unit_range(images[:4096]), labels[:4096]
 
 
-@pytest.mark.parametrize("variant", ["CGAN", "ACGAN"])
-def test_conditional_samples_follow_their_labels(variant, labelled):
+# AC-GAN's class head makes it learn the labels faster: measured 0.54 after
+# 2 epochs (TF) where CGAN is at 0.26, and 0.63 after 4.
+@pytest.mark.parametrize("variant,epochs", [("CGAN", 4), ("ACGAN", 2)])
+def test_conditional_samples_follow_their_labels(variant, epochs, labelled):
     images, labels = labelled
     gan = getattr(kg.models, variant)(**SMALL)
     gan.compile(d_optimizer=adam(1e-3), g_optimizer=adam(1e-3))
-    gan.fit(datasets.from_arrays(images, labels, batch_size=64, seed=0), epochs=2, verbose=0)
+    gan.fit(datasets.from_arrays(images, labels, batch_size=64, seed=0), epochs=epochs, verbose=0)
     wanted = np.arange(500) % 10
     samples = gan.generate(500, seed=0, labels=wanted)
     accuracy = metrics.Evaluator().accuracy(samples, wanted)

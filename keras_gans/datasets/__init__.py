@@ -216,8 +216,24 @@ def semi_supervised(name="fashion_mnist", num_labeled=100, batch_size=100, label
     `labeled_batch_size` (default `batch_size`) images drawn, with
     replacement, from a class-balanced labelled subset of `num_labeled`.
 
+    Args:
+        name: the dataset (`"fashion_mnist"` or a TFDS name).
+        num_labeled: size of the labelled subset.
+        batch_size: unlabelled images per batch.
+        labeled_batch_size: labelled images per batch (default `batch_size`).
+        seed: subset and shuffle seed.
+        limit: use only the first `limit` training images.
+        shuffle: reshuffle the unlabelled images every epoch (`False` keeps
+            their order, for `training_stream`).
+
     Returns:
         `(dataset, labeled_indices)`.
+
+    Example:
+
+    ```python
+    ds, picked = semi_supervised(num_labeled=100, batch_size=64, seed=0)
+    ```
     """
     import tensorflow as tf
 
