@@ -7,11 +7,6 @@
 # the wall-clock less than they cost. Each backend's output is printed when
 # it finishes (and kept in .test-logs/). PARALLEL_BACKENDS=0 runs them one
 # after the other, with live output.
-#
-# Each backend's files are also spread over TEST_WORKERS (default 2)
-# pytest-xdist workers, a file per worker at a time (module fixtures stay
-# shared): without them the longer backend (JAX) runs alone on the last
-# minutes, with a core idle. TEST_WORKERS=0 runs each backend in one process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -21,12 +16,7 @@ backends=(tensorflow jax)
 run_backend() {  # run_backend BACKEND PYTEST_ARGS...
   local backend=$1 start status=0; shift
   start=$(date +%s)
-  local workers=()
-  if [[ "${TEST_WORKERS:-2}" != "0" ]]; then
-    workers=(-n "${TEST_WORKERS:-2}" --dist loadfile)
-  fi
-  KERAS_BACKEND=$backend .venv/bin/python -m pytest -q -p no:cacheprovider --durations=15 \
-    "${workers[@]}" "$@" tests || status=$?
+  KERAS_BACKEND=$backend .venv/bin/python -m pytest -q -p no:cacheprovider --durations=15 "$@" tests || status=$?
   echo "=== $backend: $(( $(date +%s) - start )) s, exit $status"
   return $status
 }
