@@ -193,7 +193,6 @@ def test_cli_help_answers_without_importing_keras(tmp_path):
 # any training step (the models' optimizer iterations stay where they were),
 # except bad batches deep in a stream, which stop at that batch (CASES_AT_A_BATCH).
 
-import keras  # noqa: E402
 import numpy as np  # noqa: E402
 from conftest import adam, small_dcgan  # noqa: E402
 

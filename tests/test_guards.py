@@ -1,7 +1,6 @@
 """Guards: divergence to NaN, collapse, and bad data found mid-dataset."""
 
 import json
-import os
 
 import keras
 import numpy as np
