@@ -85,6 +85,8 @@ def _train_variant(args, training, verbose):
         freeze_discriminator=args.freeze_d,
         num_labeled=args.num_labeled,
         checkpoint_every=args.checkpoint_every,
+        evaluate_every=args.evaluate_every,
+        evaluate_samples=args.evaluate_samples,
     )
 
 

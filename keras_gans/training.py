@@ -10,6 +10,9 @@ OUT/
   checkpoint.keras           the latest full model: weights, both players'
                              optimizer slots and iterations, EMA weights,
                              image pools, seed generator states
+  evaluations.json           with `evaluate_every`: each measurement (FID...)
+  best.keras, best.json      with `evaluate_every`: the best model so far,
+                             and the epoch, step and measurement it had
   progress.json              steps and epochs done, training wall-clock
   run.json                   the command's arguments
 ```
@@ -36,14 +39,17 @@ import time
 
 import keras
 import numpy as np
+from matplotlib.figure import Figure  # no pyplot: leaves the user's backend alone
 
 from keras_gans import callbacks as gan_callbacks
 from keras_gans import datasets, metrics, recipes, transfer, zoo
-from keras_gans.core import presets
+from keras_gans.core import logged, presets
 from keras_gans.core.io import atomic_path, load_model
 from keras_gans.core.random import MAX_SEED
 
 CHECKPOINT = "checkpoint.keras"
+BEST = "best.keras"
+EVALUATIONS = "evaluations.json"
 PROGRESS = "progress.json"
 RUN = "run.json"
 CHECKPOINT_SECONDS = 300
@@ -144,11 +150,14 @@ def _read_json(path):
 
 
 def check_train_arguments(epochs, batch_size, steps_per_epoch, limit, seed, checkpoint_every,
-                          resume, from_preset, freeze_discriminator):
+                          resume, from_preset, freeze_discriminator, evaluate_every=None,
+                          evaluate_samples=2000):
     """Raises `ValueError` for arguments out of range, before any work."""
     for name, value, low in (("epochs", epochs, 1), ("batch_size", batch_size, 1),
                              ("steps_per_epoch", steps_per_epoch, 1), ("limit", limit, 1),
-                             ("checkpoint_every", checkpoint_every, 1), ("seed", seed, 0)):
+                             ("checkpoint_every", checkpoint_every, 1), ("seed", seed, 0),
+                             ("evaluate_every", evaluate_every, 1),
+                             ("evaluate_samples", evaluate_samples, 2)):
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
@@ -222,6 +231,8 @@ def train(
     freeze_discriminator=None,
     num_labeled=None,
     checkpoint_every=None,
+    evaluate_every=None,
+    evaluate_samples=2000,
 ):
     """Trains a variant with its recipe and writes a run folder.
 
@@ -257,6 +268,12 @@ def train(
             written to `OUT/labeled_indices.json`.
         checkpoint_every: checkpoint every this many steps (default: about
             every 5 minutes of training), and at every epoch end.
+        evaluate_every: measure the model every this many epochs with
+            `keras_gans.callbacks.Evaluate` (FID and the variant's own
+            metrics on `evaluate_samples` samples), logged in metrics.csv and
+            losses.png, with the best model kept in `OUT/best.keras`
+            (`export` takes it).
+        evaluate_samples: samples per measurement.
 
     Returns:
         The trained model.
@@ -273,7 +290,8 @@ def train(
     batch_size = batch_size or recipe.batch_size
     num_labeled = num_labeled or recipe.num_labeled
     check_train_arguments(epochs, batch_size, steps_per_epoch, limit, seed, checkpoint_every,
-                          resume, from_preset, freeze_discriminator)
+                          resume, from_preset, freeze_discriminator, evaluate_every,
+                          evaluate_samples)
     if num_labeled and classes:
         raise ValueError("`classes` cannot be combined with semi-supervised training.")
     arguments = {
@@ -281,6 +299,7 @@ def train(
         "batch_size": batch_size, "steps_per_epoch": steps_per_epoch, "limit": limit,
         "classes": classes, "from_preset": from_preset,
         "freeze_discriminator": freeze_discriminator, "num_labeled": num_labeled, "seed": seed,
+        "evaluate_every": evaluate_every, "evaluate_samples": evaluate_samples,
         "backend": keras.backend.backend(), "keras_version": keras.__version__,
     }
     _check_run_folder(out, resume, arguments)
@@ -338,6 +357,7 @@ def _train(cls, recipe, out, arguments, resume, verbose, extra_callbacks, checkp
         # variant's own, so that the CSV records what they log.
         gan_callbacks.TerminateOnNaN(raise_error=True, initial_step=initial_step),
         *model.training_callbacks(os.path.join(out, "samples"), data, dataset),
+        *_evaluation(arguments, out, initial_step),
         gan_callbacks.LossHistory(out, every_n_steps=10, initial_step=initial_step),
         gan_callbacks.MetricsCSV(os.path.join(out, "metrics.csv"), initial_epoch=initial_epoch),
         checkpoint,
@@ -362,6 +382,17 @@ def _train(cls, recipe, out, arguments, resume, verbose, extra_callbacks, checkp
         )
         step = checkpoint.step
     return model
+
+
+def _evaluation(arguments, out, initial_step):
+    """The run's `Evaluate` callback, if it asked for one."""
+    if not arguments["evaluate_every"]:
+        return []
+    return [gan_callbacks.Evaluate(
+        every_n_epochs=arguments["evaluate_every"], num_samples=arguments["evaluate_samples"],
+        seed=arguments["seed"], save_best=os.path.join(out, BEST), initial_step=initial_step,
+        history_path=os.path.join(out, EVALUATIONS),
+    )]
 
 
 def _batches_in(data, name):
@@ -461,7 +492,9 @@ def export_preset(run_dir, name, dest=None, num_samples=10_000, task=None, descr
         task = task or "classification (GAN evaluator)"
         evaluation = "test accuracy on the 10,000 Fashion-MNIST test images"
     else:
-        model = keras.models.load_model(os.path.join(run_dir, CHECKPOINT))
+        # The best model an `Evaluate` callback kept, else the last one.
+        best = os.path.join(run_dir, BEST)
+        model = load_model(best if os.path.exists(best) else os.path.join(run_dir, CHECKPOINT))
         measured = metrics.measure(model, num_samples=num_samples, run_dir=run_dir, verbose=verbose)
         scores = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in measured.items()}
         task = task or model.task
@@ -471,6 +504,8 @@ def export_preset(run_dir, name, dest=None, num_samples=10_000, task=None, descr
     epochs_done = progress.get("epochs_done", run.get("epochs"))
     # Wall-clock of the training epochs, where the run recorded it.
     timing = {"train_seconds": progress["train_seconds"]} if "train_seconds" in progress else {}
+    selection = _best_selection(run_dir)
+    previous = _previous_cards(os.path.join(folder, presets.PRESET_FILE))
     card = presets.save(
         model,
         folder,
@@ -488,14 +523,71 @@ def export_preset(run_dir, name, dest=None, num_samples=10_000, task=None, descr
             "backend": run.get("backend"),
             "keras_version": run.get("keras_version"),
             **timing,
+            **selection.pop("recipe", {}),
         },
         evaluation=evaluation,
         figure_caption=getattr(model, "figure_caption", None),
+        **selection,
+        **({"history": previous} if previous else {}),
     )
     if run["variant"] != "classifier":
         model.save_preset_figure(os.path.join(folder, "samples.png"), dataset=run["dataset"])
+    if "curve" in card:
+        _save_curve_figure(card["curve"], os.path.join(folder, CURVE_FIGURE))
     _write_card_readme(folder, card)
     return card
+
+
+CURVE_FIGURE = "curve.png"
+
+
+def _best_selection(run_dir):
+    """What the card records of a run's `Evaluate` measurements: the curve of
+    the monitored value, and the epoch and step of the best model (exported)."""
+    path = os.path.join(run_dir, EVALUATIONS)
+    best = os.path.join(run_dir, os.path.splitext(BEST)[0] + ".json")
+    if not os.path.exists(path) or not os.path.exists(os.path.join(run_dir, BEST)):
+        return {}
+    record = _read_json(best)
+    monitor = record["monitor"]
+    curve = {
+        "monitor": monitor,
+        "num_samples": record["num_samples"],
+        "epochs": [m["epoch"] for m in _read_json(path)],
+        "values": [round(m[monitor], 4) for m in _read_json(path)],
+    }
+    return {
+        "curve": curve,
+        "recipe": {"best_epoch": record["epoch"], "best_step": record["step"],
+                   "selected_by": f"best {monitor} on {record['num_samples']} samples"},
+    }
+
+
+def _previous_cards(path):
+    """The card history: the earlier card at `path` (date, epochs, metrics)
+    and its own history, newest first."""
+    if not os.path.exists(path):
+        return []
+    old = _read_json(path)
+    entry = {"date": old.get("date"), "epochs": old.get("recipe", {}).get("epochs"),
+             "command": old.get("recipe", {}).get("command"), "metrics": old.get("metrics")}
+    return [entry] + old.get("history", [])
+
+
+def _save_curve_figure(curve, path):
+    fig = Figure(figsize=(5, 3))
+    ax = fig.subplots()
+    ax.plot(curve["epochs"], curve["values"], "o-", color="black")
+    best = logged.best_index(curve["monitor"], curve["values"])
+    if best is not None:
+        ax.plot(curve["epochs"][best], curve["values"][best], "*", color="red", markersize=12,
+                label=f"exported: epoch {curve['epochs'][best]}")
+        ax.legend()
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(f"{curve['monitor']} ({curve['num_samples']} samples)")
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=100)
 
 
 def _write_card_readme(folder, card):
@@ -521,6 +613,21 @@ def _write_card_readme(folder, card):
     if os.path.exists(os.path.join(folder, "samples.png")):
         caption = card.get("figure_caption") or "64 samples, seed 0"
         lines += ["", f"![{caption}](samples.png)", "", f"*{caption}.*"]
+    if "curve" in card:
+        recipe, curve = card["recipe"], card["curve"]
+        lines += [
+            "", f"The exported weights are those of epoch {recipe['best_epoch']} "
+            f"(step {recipe['best_step']}), {recipe['selected_by']}, measured every "
+            "`--evaluate-every` epochs while training:",
+            "", f"![{curve['monitor']} per epoch]({CURVE_FIGURE})",
+        ]
+    if card.get("history"):
+        lines += ["", "Earlier versions of this preset:", "",
+                  "| date | epochs | metrics |", "|---|---|---|"]
+        for old in card["history"]:
+            shown = {k: v for k, v in (old.get("metrics") or {}).items() if not isinstance(v, list)}
+            summary = ", ".join(f"{k} {v}" for k, v in list(shown.items())[:4])
+            lines.append(f"| {old.get('date')} | {old.get('epochs')} | {summary} |")
     with atomic_path(os.path.join(folder, "README.md")) as tmp:
         with open(tmp, "w") as f:
             f.write("\n".join(lines) + "\n")

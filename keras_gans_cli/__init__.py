@@ -129,6 +129,15 @@ def build_parser():
         "--checkpoint-every", type=positive, default=None, metavar="STEPS",
         help="write OUT/checkpoint.keras every STEPS steps (default: about every 5 minutes of work)",
     )
+    train.add_argument(
+        "--evaluate-every", type=positive, default=None, metavar="EPOCHS",
+        help="measure FID (and the variant's own metrics) every EPOCHS epochs on "
+        "--evaluate-samples samples; keeps the best model in OUT/best.keras",
+    )
+    train.add_argument(
+        "--evaluate-samples", type=positive, default=2000, metavar="N",
+        help="samples per --evaluate-every measurement (default 2000)",
+    )
     train.add_argument("--from-preset", default=None, help="fine-tune: start from this preset's weights")
     train.add_argument("--classes", type=natural, nargs="+", default=None,
                        help="train only on these labels")

@@ -19,7 +19,7 @@ stamp="$VENV/.installed"
 if [ ! -f "$stamp" ] || [ setup.cfg -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ setup.py -nt "$stamp" ]; then
   "$PYTHON" -m venv "$VENV" 2>/dev/null || { apt_install python3-venv && "$PYTHON" -m venv "$VENV"; }
   "$VENV/bin/python" -m pip install -q --upgrade pip
-  "$VENV/bin/python" -m pip install -q -e ".[test,tf-cpu,jax]"
+  "$VENV/bin/python" -m pip install -q -e ".[test,tf-cpu,jax,tensorboard]"
   touch "$stamp"
 fi
 

@@ -5,7 +5,7 @@ import numpy as np
 from keras import ops
 
 from keras_gans import losses as gan_losses
-from keras_gans.core import backend, random
+from keras_gans.core import backend, logged, random
 from keras_gans.core.optimizer_group import OptimizerGroup
 from keras_gans.core.zoo_model import ZooModel
 
@@ -121,7 +121,8 @@ class AdversarialModel(ZooModel, keras.Model):
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed, name="seed_generator")
         self.data_shape = tuple(generator.output_shape[1:])
-        self._trackers = [keras.metrics.Mean(name=n) for n in self.metric_names]
+        self._trackers = logged.trackers(self.metric_names)
+        self._logged_values = logged.LoggedValues(self._trackers)
         self.adversarial_loss = None
         self.built = True
 
@@ -309,10 +310,6 @@ class AdversarialModel(ZooModel, keras.Model):
         return self.generator(latents, training=training)
 
     # ------------------------------------------------------------------ the step
-
-    @property
-    def metrics(self):
-        return list(self._trackers)
 
     def discriminator_inputs(self, samples, labels=None):
         """What the discriminator takes; conditional variants add the labels."""

@@ -63,6 +63,8 @@ class ZooModel:
     task = "unconditional image generation"
     figure_caption = "64 samples, seed 0"
     measures_samples = True
+    # The measurement `keras_gans.callbacks.Evaluate` keeps the best model by.
+    evaluation_monitor = "fid"
     compile_hint = "call `compile(...)`"
 
     def __init_subclass__(cls, **kwargs):
@@ -125,6 +127,14 @@ class ZooModel:
             if isinstance(held, type) and issubclass(held, cls):
                 names.append(name)
         return names
+
+    @property
+    def metrics(self):
+        """One `keras_gans.core.logged.LoggedValues`: the step's trackers and
+        the measurements callbacks log, each declaring its direction, so
+        that `keras.callbacks.EarlyStopping(monitor="g_loss")` needs no
+        `mode=`."""
+        return [self._logged_values]
 
     def purpose_metrics(self, evaluator, num_samples=10_000, run_dir=None):
         """Metrics of what the model is for, beyond sample quality (a

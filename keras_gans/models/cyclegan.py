@@ -67,6 +67,7 @@ class CycleGAN(ImageTranslation, AdversarialModel):
     directions = DIRECTIONS
     metric_names = ("d_loss", "g_loss", "adversarial_loss", "cycle_loss", "identity_loss")
     measures_samples = False
+    evaluation_monitor = "a2b_target_class_rate"
     task = "unpaired image-to-image translation"
     figure_caption = "a2b rows, then b2a rows: input | translation | cycled back"
     recipes = {

@@ -249,6 +249,7 @@ class NextFramePredictor(PairedTranslationGAN):
     # ------------------------------------------------------------------ zoo hooks
 
     measures_samples = False
+    evaluation_monitor = "mse_mean"
 
     def test_pairs(self, limit=None):
         past, future = self.test_sequences(limit)

@@ -60,6 +60,7 @@ class SGAN(ImageNetworks, AdversarialModel):
     metric_names = ("d_loss", "g_loss", "supervised_loss", "labeled_accuracy")
     # Salimans et al.: 100 labels, batches of 100 labelled + 100 unlabelled.
     recipes = {"sgan": Recipe(model_args={"latent_dim": 100}, batch_size=100, num_labeled=100)}
+    evaluation_monitor = "test_accuracy"  # what it is for: the classifier
     task = "semi-supervised classification and image generation"
 
     def __init__(self, num_classes=10, latent_dim=100, feature_matching=True, supervised_weight=1.0, **kwargs):

@@ -6,7 +6,7 @@ import numpy as np
 from keras import layers, ops
 
 from keras_gans import metrics
-from keras_gans.core import random
+from keras_gans.core import logged, random
 from keras_gans.core.recipe import Recipe
 from keras_gans.core.zoo_model import ZooModel
 from keras_gans.layers.blocks import discriminator_body, generator_body
@@ -123,9 +123,12 @@ class VAE(ZooModel, keras.Model):
         )
         self.decoder = keras.Model(latents, logits, name="decoder")
 
-        self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction_loss")
-        self.kl_tracker = keras.metrics.Mean(name="kl_loss")
-        self.elbo_tracker = keras.metrics.Mean(name="elbo")
+        self.reconstruction_tracker, self.kl_tracker, self.elbo_tracker = logged.trackers(
+            ("reconstruction_loss", "kl_loss", "elbo")
+        )
+        self._logged_values = logged.LoggedValues(
+            [self.reconstruction_tracker, self.kl_tracker, self.elbo_tracker]
+        )
         self.built = True
 
     # ------------------------------------------------------------------ compile
