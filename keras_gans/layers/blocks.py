@@ -48,7 +48,7 @@ def generator_body(x, image_shape, filters, kernel_size, upsampling, activation=
 
 
 def discriminator_body(x, filters, kernel_size, dropout=0.0, normalization="batch",
-                       spectral_normalization=False):
+                       spectral_normalization=False, activation="leaky_relu"):
     """Strided convolutions with LeakyReLU, normalized after the first
     block, flattened into a layer named `features`.
 
@@ -57,6 +57,7 @@ def discriminator_body(x, filters, kernel_size, dropout=0.0, normalization="batc
             where BatchNorm would couple the samples of a batch) or `None`.
         spectral_normalization: spectrally normalize every convolution
             (Miyato et al.; usually with `normalization=None`).
+        activation: `"leaky_relu"` (slope 0.2, the DCGAN recipe) or `"relu"`.
     """
     conv = SpectralConv2D if spectral_normalization else layers.Conv2D
     for i, f in enumerate(filters, start=1):
@@ -65,7 +66,10 @@ def discriminator_body(x, filters, kernel_size, dropout=0.0, normalization="batc
             x = layers.BatchNormalization(name=f"block_{i}_bn")(x)
         elif i > 1 and normalization == "layer":
             x = layers.LayerNormalization(name=f"block_{i}_ln")(x)
-        x = layers.LeakyReLU(0.2, name=f"block_{i}_act")(x)
+        if activation == "relu":
+            x = layers.ReLU(name=f"block_{i}_act")(x)
+        else:
+            x = layers.LeakyReLU(0.2, name=f"block_{i}_act")(x)
         if dropout:
             x = layers.Dropout(dropout, name=f"block_{i}_dropout")(x)
     return layers.Flatten(name="features")(x)

@@ -8,7 +8,7 @@ from keras_gans.models.dcgan import DCGAN
 from keras_gans.models.gan import GAN
 from keras_gans.models.sgan import SGAN
 from keras_gans.models.infogan import InfoGAN
-from keras_gans.models.wgan_gp import WGANGP
+from keras_gans.models.wgan_gp import MLPWGANGP, WGANGP
 from keras_gans.models.pix2pix import Pix2Pix
 from keras_gans.models.srgan import SRGAN
 from keras_gans.models.cyclegan import CycleGAN

@@ -10,6 +10,7 @@ adds what makes it different (its inputs and heads).
 from keras_gans.layers.blocks import UPSAMPLING_MODES, dense_head, discriminator_body, generator_body
 
 NORMALIZATIONS = ("batch", "layer", None)
+DISCRIMINATOR_ACTIVATIONS = ("leaky_relu", "relu")
 
 # The options and their defaults (a variant may change a default).
 IMAGE_NETWORK_OPTIONS = {
@@ -21,6 +22,9 @@ IMAGE_NETWORK_OPTIONS = {
     "dropout": 0.0,
     "normalization": "batch",
     "spectral_normalization": False,
+    # LeakyReLU(0.2) is the DCGAN recipe; "relu" is the ablation of the
+    # training-tricks experiment (examples/dcgan_tricks.py).
+    "discriminator_activation": "leaky_relu",
 }
 
 class ImageNetworks:
@@ -52,6 +56,11 @@ class ImageNetworks:
             raise ValueError(
                 f"`normalization` must be one of {NORMALIZATIONS}; received {options['normalization']!r}."
             )
+        if options["discriminator_activation"] not in DISCRIMINATOR_ACTIVATIONS:
+            raise ValueError(
+                f"`discriminator_activation` must be one of {DISCRIMINATOR_ACTIVATIONS}; "
+                f"received {options['discriminator_activation']!r}."
+            )
         generator_filters = tuple(int(f) for f in options["generator_filters"])
         scale = 2 ** (len(generator_filters) - 1)
         if image_shape[0] % scale or image_shape[1] % scale:
@@ -67,6 +76,7 @@ class ImageNetworks:
         self.dropout = float(options["dropout"])
         self.normalization = options["normalization"]
         self.spectral_normalization = bool(options["spectral_normalization"])
+        self.discriminator_activation = options["discriminator_activation"]
 
     def image_generator(self, x):
         """The generator body on a Keras tensor `x` (latents, maybe with codes
@@ -78,7 +88,7 @@ class ImageNetworks:
         named `features`."""
         return discriminator_body(
             x, self.discriminator_filters, self.kernel_size, self.dropout,
-            self.normalization, self.spectral_normalization,
+            self.normalization, self.spectral_normalization, self.discriminator_activation,
         )
 
     def image_head(self, features, units, name):
@@ -95,4 +105,5 @@ class ImageNetworks:
             "dropout": self.dropout,
             "normalization": self.normalization,
             "spectral_normalization": self.spectral_normalization,
+            "discriminator_activation": self.discriminator_activation,
         }
