@@ -9,7 +9,7 @@ import numpy as np
 
 from keras_gans import metrics
 from keras_gans.core import logged
-from keras_gans.core.io import atomic_path
+from keras_gans.core.presets import write_json
 
 
 class Evaluate(keras.callbacks.Callback):
@@ -130,7 +130,7 @@ class Evaluate(keras.callbacks.Callback):
         self.history.append({"epoch": epoch + 1, "step": self._step, **scalars,
                              "evaluation_seconds": round(seconds, 2)})
         if self.history_path:
-            _write_json(self.history_path, self.history)
+            write_json(self.history, self.history_path)
         monitor = self._monitor(scalars)
         value = scalars[monitor]
         improved = self.best is None or (
@@ -164,7 +164,7 @@ class Evaluate(keras.callbacks.Callback):
         record = {"monitor": monitor, "value": self.best, "epoch": self.best_epoch,
                   "step": self.best_step, "num_samples": self.num_samples,
                   "measurements": scalars}
-        _write_json(self.best_record, record)
+        write_json(record, self.best_record)
 
     def on_train_batch_end(self, batch, logs=None):
         self._step += 1
@@ -183,9 +183,3 @@ class Evaluate(keras.callbacks.Callback):
             self.measure(epoch)
         if logs is not None:
             logs.update(self._latest)  # what was measured during this epoch, if anything
-
-
-def _write_json(path, data):
-    with atomic_path(path) as tmp:
-        with open(tmp, "w") as f:
-            json.dump(data, f, indent=2)
