@@ -110,7 +110,11 @@ class RunCheckpoint(keras.callbacks.Callback):
             due = self.step % self.every_steps == 0
         else:
             due = time.monotonic() - self._last_save >= self.every_seconds
-        if due:
+        # A step that ends an epoch is saved at the epoch end instead, after
+        # the callbacks before this one (the CSV, the loss plot) have
+        # recorded the epoch: a run killed in between then redoes no step
+        # whose epoch row is missing.
+        if due and self.step % self.steps_per_epoch:
             self.save()
 
     def on_epoch_end(self, epoch, logs=None):

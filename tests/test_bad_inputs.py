@@ -194,7 +194,7 @@ def test_cli_help_answers_without_importing_keras(tmp_path):
 # except bad batches deep in a stream, which stop at that batch (CASES_AT_A_BATCH).
 
 import numpy as np  # noqa: E402
-from conftest import adam, small_dcgan  # noqa: E402
+from helpers import adam, small_dcgan  # noqa: E402
 
 import keras_gans as kg  # noqa: E402
 from keras_gans import datasets, recipes, training  # noqa: E402

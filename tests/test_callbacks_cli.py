@@ -2,7 +2,7 @@ import json
 import os
 
 import numpy as np
-from conftest import adam, random_images, small_dcgan
+from helpers import adam, random_images, small_dcgan
 
 from keras_gans import callbacks, cli
 from keras_gans.images import make_grid

@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 import pytest
-from conftest import adam
+from helpers import adam, run_save_round_trip_test
 
 import keras_gans as kg
 from keras_gans import datasets, metrics
@@ -55,15 +55,9 @@ def test_variant_save_round_trip(variant, tmp_path, labelled):
     gan.compile(d_optimizer=adam(), g_optimizer=adam())
     data = (images[:64], labels[:64]) if variant != "WGANGP" else (images[:64], None)
     gan.fit(data[0], data[1], batch_size=32, verbose=0)
-    path = str(tmp_path / "model.keras")
-    gan.save(path)
-    restored = keras.models.load_model(path)
-    assert type(restored) is type(gan)
+    assert int(gan.d_optimizer.iterations) > 0
     kwargs = {"labels": [1, 2, 3]} if variant != "WGANGP" else {}
-    np.testing.assert_allclose(
-        restored.generate(3, seed=1, **kwargs), gan.generate(3, seed=1, **kwargs), atol=1e-6
-    )
-    assert int(restored.d_optimizer.iterations) == int(gan.d_optimizer.iterations) > 0
+    run_save_round_trip_test(gan, tmp_path, lambda m: m.generate(3, seed=1, **kwargs))
 
 
 def test_wgan_gp_critic_steps_and_learning(labelled):

@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 import pytest
-from conftest import adam, is_traced, random_images, small_dcgan
+from helpers import adam, is_traced, random_images, small_dcgan
 from keras import ops
 
 from keras_gans import losses

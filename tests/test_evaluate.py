@@ -8,7 +8,7 @@ import os
 import keras
 import numpy as np
 import pytest
-from conftest import adam, random_images, small_dcgan
+from helpers import adam, random_images, small_dcgan
 
 from keras_gans import callbacks, cli, training
 from keras_gans.callbacks import evaluate as evaluate_module

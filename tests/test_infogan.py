@@ -1,6 +1,6 @@
 import keras
 import numpy as np
-from conftest import adam
+from helpers import adam, run_save_round_trip_test
 
 import keras_gans as kg
 from keras_gans import datasets
@@ -22,10 +22,7 @@ def test_infogan_learns_to_recover_its_codes(tmp_path):
     z = gan.code_latents(category=3, continuous=[0.5, -0.5], num_samples=4, seed=1)
     np.testing.assert_array_equal(z[:, 16:26].argmax(1), [3] * 4)
     np.testing.assert_allclose(z[:, 26:], [[0.5, -0.5]] * 4)
-    path = str(tmp_path / "infogan.keras")
-    gan.save(path)
-    restored = keras.models.load_model(path)
-    np.testing.assert_allclose(restored.generate(2, latents=z[:2]), gan.generate(2, latents=z[:2]), atol=1e-6)
+    restored = run_save_round_trip_test(gan, tmp_path, lambda m: m.generate(2, latents=z[:2]), name="infogan.keras")
     assert restored.predict_category(np.zeros((3, 28, 28, 1), "float32")).shape == (3,)
 
 

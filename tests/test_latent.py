@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from conftest import adam, random_images, small_dcgan
+from helpers import adam, random_images, small_dcgan
 
 import keras_gans as kg
 from keras_gans import latent

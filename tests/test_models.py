@@ -2,7 +2,8 @@
 
 import numpy as np
 import pytest
-from conftest import adam, small_dcgan
+from helpers import adam, assert_all_changed, random_images, small_dcgan, values
+from keras import ops
 
 from keras_gans import datasets, losses
 from keras_gans.models import DCGAN, GAN
@@ -73,6 +74,39 @@ def test_separate_batches_never_mix_real_and_fake():
     real = np.zeros((6, 28, 28, 1), "float32")
     gan.discriminate(real, real)
     assert calls == [6, 6]
+
+
+def test_mixed_batches_path_trains_both_players(fashion_slice):
+    """`separate_batches=False`: real and fake go through D as one batch,
+    split back in order; in inference mode (BatchNorm's moving statistics)
+    that is the same as two batches, in training mode the batch statistics
+    mix them; and the step trains both players."""
+    gan = small_dcgan(separate_batches=False)
+    real, fake = fashion_slice[0][:6], random_images(6)
+    calls = []
+    original = gan.discriminator.call
+
+    def spy(inputs, *args, **kwargs):
+        calls.append(inputs.shape[0])
+        return original(inputs, *args, **kwargs)
+
+    gan.discriminator.call = spy
+    mixed = [ops.convert_to_numpy(x) for x in gan.discriminate(real, fake, training=False)]
+    assert calls == [12]
+    del gan.discriminator.call
+    apart = [ops.convert_to_numpy(gan.discriminator(x, training=False)) for x in (real, fake)]
+    for a, b in zip(mixed, apart):
+        np.testing.assert_allclose(a, b, atol=1e-5)
+    in_training = ops.convert_to_numpy(gan.discriminate(real, fake, training=True)[0])
+    assert np.abs(in_training - ops.convert_to_numpy(gan.discriminator(real, training=True))).max() > 1e-4
+
+    gan.compile(d_optimizer=adam(1e-3), g_optimizer=adam(1e-3))
+    d_before, g_before = values(gan.discriminator_variables), values(gan.generator_variables)
+    history = gan.fit(fashion_slice[0][:128], batch_size=32, epochs=1, verbose=0).history
+    assert np.isfinite(history["d_loss"]).all() and np.isfinite(history["g_loss"]).all()
+    assert_all_changed(d_before, gan.discriminator_variables, "discriminator")
+    assert_all_changed(g_before, gan.generator_variables, "generator")
+    assert int(gan.d_optimizer.iterations) == int(gan.g_optimizer.iterations) == 4
 
 
 def test_dcgan_default_architecture_sizes():

@@ -16,7 +16,7 @@ import time
 import keras
 import numpy as np
 import pytest
-from conftest import adam, random_images, small_dcgan
+from helpers import adam, random_images, small_dcgan
 
 import keras_gans as kg
 import keras_gans_cli

@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from conftest import adam
+from helpers import adam
 
 import keras_gans as kg
 from keras_gans import datasets

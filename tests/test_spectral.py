@@ -4,7 +4,7 @@ discriminator trains and saves."""
 
 import keras
 import numpy as np
-from conftest import adam, random_images
+from helpers import adam, random_images, run_save_round_trip_test
 
 import keras_gans as kg
 from keras_gans.layers import SpectralConv2D, SpectralDense
@@ -54,12 +54,7 @@ def test_spectrally_normalized_dcgan_trains_and_round_trips(tmp_path):
     assert not np.allclose(keras.ops.convert_to_numpy(conv.vector_u), 0)
     kernel = keras.ops.convert_to_numpy(conv.normalized_kernel())
     assert abs(_spectral_norm(kernel) - 1) < 0.1
-    path = str(tmp_path / "sn.keras")
-    gan.save(path)
-    restored = keras.models.load_model(path)
-    assert restored.spectral_normalization
-    np.testing.assert_allclose(
-        restored.discriminator.predict(images[:8], verbose=0),
-        gan.discriminator.predict(images[:8], verbose=0),
-        atol=1e-5,
+    restored = run_save_round_trip_test(
+        gan, tmp_path, lambda m: m.discriminator.predict(images[:8], verbose=0), name="sn.keras", atol=1e-5
     )
+    assert restored.spectral_normalization

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import adam, random_images, small_dcgan
+from helpers import adam, random_images, small_dcgan
 from keras import ops
 
 from keras_gans import transfer

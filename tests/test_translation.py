@@ -5,7 +5,7 @@ steps on both backends, and refuse bad input before training."""
 import keras
 import numpy as np
 import pytest
-from conftest import adam
+from helpers import adam
 from keras import ops
 
 import keras_gans as kg

@@ -7,7 +7,7 @@ import os
 import keras
 import numpy as np
 import pytest
-from conftest import random_images
+from helpers import random_images
 
 import keras_gans as kg
 from keras_gans import callbacks, metrics

@@ -10,7 +10,7 @@ import keras_gans as kg
 from keras_gans import datasets, metrics
 from keras_gans.datasets import moving
 from keras_gans.datasets.translation import downsample
-from tests.conftest import adam
+from helpers import adam
 
 CANVAS, PAST = 32, 4
 

@@ -160,6 +160,13 @@ class VAE(ZooModel, keras.Model):
         """Compiles with one Adam at the recipe's learning rate and betas."""
         self.compile(optimizer=recipe.optimizer())
 
+    @property
+    def metrics(self):
+        """Keras' `loss` tracker (updated by the default `train_step`) and
+        the ELBO's terms, each declaring its direction."""
+        own = [self._loss_tracker] if self._loss_tracker is not None else []
+        return own + super().metrics
+
     # ------------------------------------------------------------------ the objective
 
     def call(self, images, training=False):
