@@ -23,7 +23,7 @@ def names():
     return sorted(REGISTRY)
 
 
-def build(variant, element_spec=None, seed=None, **overrides):
+def build(variant, element_spec=None, seed=None, total_steps=None, **overrides):
     """Builds and compiles a variant with its recipe's defaults.
 
     Args:
@@ -32,9 +32,13 @@ def build(variant, element_spec=None, seed=None, **overrides):
             arguments off it (`data_arguments`). Defaults to `None` (the
             class's default shapes).
         seed: the model's seed.
+        total_steps: the run's length, for a recipe whose learning rate
+            decays (`Recipe.for_run`).
         **overrides: constructor arguments replacing the recipe's.
     """
     cls, recipe = get(variant)
+    if total_steps is not None:
+        recipe = recipe.for_run(total_steps)
     args = dict(recipe.model_args)
     if element_spec is not None:
         args.update(cls.data_arguments(element_spec))

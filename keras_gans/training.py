@@ -185,6 +185,21 @@ def check_train_arguments(epochs, batch_size, steps_per_epoch, limit, seed, chec
         )
 
 
+def _check_decay_length(out, arguments):
+    """A recipe whose learning rate decays to zero over the run fixes the
+    run's length: resuming it with other `epochs` or `steps_per_epoch`
+    would go on at the old schedule's end."""
+    run = _read_json(os.path.join(out, RUN))
+    changed = [f"{key} {run.get(key)!r} -> {arguments[key]!r}" for key in ("epochs", "steps_per_epoch")
+               if run.get(key) != arguments[key]]
+    if changed:
+        raise ValueError(
+            f"The {arguments['variant']!r} recipe decays its learning rate to zero over the run's "
+            f"{run.get('epochs')} epochs, so its length cannot change on --resume "
+            f"({', '.join(changed)}); start a new run with --out."
+        )
+
+
 def _check_run_folder(out, resume, arguments):
     """Refuses to resume what isn't there, or a run of other arguments, and
     to start a new run over an existing one."""
@@ -307,6 +322,8 @@ def train(
         "backend": keras.backend.backend(), "keras_version": keras.__version__,
     }
     _check_run_folder(out, resume, arguments)
+    if resume and recipe.learning_rate_decay:
+        _check_decay_length(out, arguments)
     created = not os.path.exists(out)
     try:
         return _train(cls, recipe, out, arguments, resume, verbose, extra_callbacks,
@@ -335,6 +352,7 @@ def _train(cls, recipe, out, arguments, resume, verbose, extra_callbacks, checkp
             classes=arguments["classes"], with_labels=recipe.with_labels, shuffle=False,
         )
     steps_per_epoch = arguments["steps_per_epoch"] or _batches_in(data, dataset)
+    recipe = recipe.for_run(epochs * steps_per_epoch)
     initial_step, train_seconds = 0, 0.0
     if resume:
         model = load_model(os.path.join(out, CHECKPOINT))
@@ -348,7 +366,8 @@ def _train(cls, recipe, out, arguments, resume, verbose, extra_callbacks, checkp
             transfer.freeze(model.discriminator, until=arguments["freeze_discriminator"])
         recipe.compile(model)
     else:
-        model = recipes.build(variant, element_spec=data.element_spec, seed=seed)
+        model = recipes.build(variant, element_spec=data.element_spec, seed=seed,
+                              total_steps=epochs * steps_per_epoch)
     os.makedirs(out, exist_ok=True)
     if picked is not None:
         _write_json(os.path.join(out, datasets.LABELED_INDICES_FILE), [int(i) for i in picked])

@@ -41,6 +41,11 @@ class Recipe:
         with_labels: feed `(images, labels)` batches. Defaults to `False`.
         num_labeled: semi-supervised: labelled images (class-balanced).
             Defaults to `None` (fully unsupervised or supervised data).
+        learning_rate_decay: `"linear"`: both learning rates fall linearly
+            to zero over the run (Salimans et al. 2016), or `None` for
+            constant rates. Defaults to `None`.
+        decay_steps: the steps of that decay; `keras-gans train` sets it to
+            the run's length (`for_run`). Defaults to `None`.
 
     Example:
 
@@ -60,11 +65,36 @@ class Recipe:
     dataset: str = "fashion_mnist"
     with_labels: bool = False
     num_labeled: int = None
+    learning_rate_decay: str = None
+    decay_steps: int = None
+
+    def __post_init__(self):
+        if self.learning_rate_decay not in (None, "linear"):
+            raise ValueError(
+                f'`learning_rate_decay` must be None or "linear"; received {self.learning_rate_decay!r}.'
+            )
+
+    def for_run(self, total_steps):
+        """This recipe for a run of `total_steps` steps: a decaying learning
+        rate reaches zero at its last step."""
+        if not self.learning_rate_decay:
+            return self
+        return dataclasses.replace(self, decay_steps=int(total_steps))
 
     def optimizer(self, learning_rate=None):
         """A fresh Adam at `learning_rate` (default: the recipe's), with the
-        recipe's betas; single-optimizer models (the VAE) compile with it."""
+        recipe's betas and decay; single-optimizer models (the VAE) compile
+        with it."""
         rate = self.learning_rate if learning_rate is None else learning_rate
+        if self.learning_rate_decay:
+            if not self.decay_steps:
+                raise ValueError(
+                    "A recipe with `learning_rate_decay` needs the run's length: use "
+                    "`recipe.for_run(total_steps)`."
+                )
+            rate = keras.optimizers.schedules.PolynomialDecay(
+                rate, self.decay_steps, end_learning_rate=0.0, power=1.0
+            )
         return keras.optimizers.Adam(rate, beta_1=self.beta_1, beta_2=self.beta_2)
 
     def optimizers(self):

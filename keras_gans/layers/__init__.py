@@ -1,7 +1,14 @@
 """Building blocks shared by the variants."""
 
-from keras_gans.layers.blocks import dense_head, discriminator_body, generator_body, upsample_conv
+from keras_gans.layers.blocks import (
+    dense_head,
+    discriminator_body,
+    generator_body,
+    noisy_weight_normalized_body,
+    upsample_conv,
+)
 from keras_gans.layers.spectral import SpectralConv2D, SpectralDense
+from keras_gans.layers.weight_norm import WeightNormConv2D, WeightNormDense
 from keras_gans.layers.image_to_image import (
     SubPixelUpsampling,
     patch_discriminator,

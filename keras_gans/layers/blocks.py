@@ -6,9 +6,13 @@ named `block_<i>_<part>` so `keras_gans.transfer.freeze(..., until="block_2")`
 can address them.
 """
 
+import math
+
+import keras
 from keras import layers
 
 from keras_gans.layers.spectral import SpectralConv2D, SpectralDense
+from keras_gans.layers.weight_norm import WeightNormConv2D
 
 UPSAMPLING_MODES = ("nearest", "bilinear", "transpose")
 
@@ -73,6 +77,49 @@ def discriminator_body(x, filters, kernel_size, dropout=0.0, normalization="batc
         if dropout:
             x = layers.Dropout(dropout, name=f"block_{i}_dropout")(x)
     return layers.Flatten(name="features")(x)
+
+
+def noisy_weight_normalized_body(x, filters=(96, 192), kernel_size=3, dropout=0.5, input_noise=0.3,
+                                 hidden_noise=0.5):
+    """The 9-layer convolutional discriminator of Salimans et al. (2016),
+    weight-normalized, with Gaussian noise added to the input of every
+    layer, ending in global average pooling (a layer named `features`).
+
+    Three `filters[0]` convolutions (the third strided), three `filters[1]`
+    (the third strided), each group followed by dropout, then a valid
+    convolution and two 1x1 ones (network in network), all with
+    LeakyReLU(0.2). Salimans et al. use (96, 192) with their CIFAR-10
+    model and Gaussian noise (0.3 on the input, 0.5 inside) with their
+    MNIST one.
+
+    Args:
+        filters: the widths of the two groups.
+        kernel_size: of the first seven convolutions.
+        dropout: rate after each strided group.
+        input_noise: standard deviation of the noise added to the images.
+        hidden_noise: standard deviation of the noise added to the input of
+            every later layer.
+    """
+    plan = [  # (width, kernel, stride, padding)
+        (filters[0], kernel_size, 1, "same"), (filters[0], kernel_size, 1, "same"),
+        (filters[0], kernel_size, 2, "same"),
+        (filters[1], kernel_size, 1, "same"), (filters[1], kernel_size, 1, "same"),
+        (filters[1], kernel_size, 2, "same"),
+        (filters[1], kernel_size, 1, "valid"), (filters[1], 1, 1, "valid"), (filters[1], 1, 1, "valid"),
+    ]
+    # Unit-norm filters with LeakyReLU would shrink the signal ~2x in
+    # variance per layer, until the noise drowns it: He's gain keeps it.
+    gain = keras.initializers.Constant(math.sqrt(2.0 / (1.0 + 0.2**2)))
+    for i, (width, kernel, stride, padding) in enumerate(plan, start=1):
+        noise = input_noise if i == 1 else hidden_noise
+        if noise:
+            x = layers.GaussianNoise(noise, name=f"block_{i}_noise")(x)
+        x = WeightNormConv2D(width, kernel, strides=stride, padding=padding, scale_initializer=gain,
+                             name=f"block_{i}_conv")(x)
+        x = layers.LeakyReLU(0.2, name=f"block_{i}_act")(x)
+        if stride == 2 and dropout:
+            x = layers.Dropout(dropout, name=f"block_{i}_dropout")(x)
+    return layers.GlobalAveragePooling2D(name="features")(x)
 
 
 def dense_head(x, units, name, spectral_normalization=False):

@@ -12,8 +12,15 @@ from keras_gans import callbacks as gan_callbacks
 from keras_gans import datasets, metrics
 from keras_gans.core.adversarial import AdversarialModel, check_latent_dim
 from keras_gans.core.recipe import Recipe
+from keras_gans.layers.blocks import noisy_weight_normalized_body
 from keras_gans.layers.conditioning import check_training_labels
+from keras_gans.layers.weight_norm import WeightNormDense
 from keras_gans.models.image_networks import ImageNetworks
+
+# "dcgan": the strided body the other image variants share; "salimans": the
+# 9-layer weight-normalized convolutional discriminator with Gaussian noise
+# on every layer of Salimans et al.
+DISCRIMINATORS = ("dcgan", "salimans")
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -37,6 +44,17 @@ class SGAN(ImageNetworks, AdversarialModel):
         latent_dim: size of the latent vector.
         feature_matching: generator objective (see above).
         supervised_weight: weight of the labelled cross-entropy.
+        discriminator_architecture: `"dcgan"` (the strided body the image variants
+            share, with `normalization`) or `"salimans"`: the 9-layer
+            convolutional discriminator of Salimans et al.,
+            weight-normalized, with Gaussian noise on the input of every
+            layer, global average pooling and a weight-normalized head
+            (`keras_gans.layers.noisy_weight_normalized_body`;
+            `discriminator_filters` are its two widths, `dropout` its rate).
+        input_noise: `"salimans"` only: noise standard deviation on the
+            images.
+        hidden_noise: `"salimans"` only: noise standard deviation on the
+            input of every later layer.
         **kwargs: the network options of `DCGAN` (`image_shape`,
             `generator_filters`, `discriminator_filters`, `kernel_size`,
             `upsampling`, `dropout` (default 0.3 here), `normalization`,
@@ -59,14 +77,36 @@ class SGAN(ImageNetworks, AdversarialModel):
 
     metric_names = ("d_loss", "g_loss", "supervised_loss", "labeled_accuracy")
     # Salimans et al.: 100 labels, batches of 100 labelled + 100 unlabelled.
-    recipes = {"sgan": Recipe(model_args={"latent_dim": 100}, batch_size=100, num_labeled=100)}
+    recipes = {
+        "sgan": Recipe(model_args={"latent_dim": 100}, batch_size=100, num_labeled=100),
+        # Salimans et al.'s discriminator (narrower than their (96, 192), for
+        # a CPU), Adam at 3e-4 decaying linearly to zero over the run.
+        "sgan_salimans": Recipe(
+            model_args={"latent_dim": 100, "discriminator_architecture": "salimans",
+                        "discriminator_filters": (64, 128), "dropout": 0.5},
+            learning_rate=3e-4, batch_size=100, num_labeled=100, learning_rate_decay="linear",
+        ),
+    }
     evaluation_monitor = "test_accuracy"  # what it is for: the classifier
     task = "semi-supervised classification and image generation"
 
-    def __init__(self, num_classes=10, latent_dim=100, feature_matching=True, supervised_weight=1.0, **kwargs):
+    def __init__(self, num_classes=10, latent_dim=100, feature_matching=True, supervised_weight=1.0,
+                 discriminator_architecture="dcgan", input_noise=0.3, hidden_noise=0.5, **kwargs):
         self.num_classes = int(num_classes)
         self.feature_matching = bool(feature_matching)
         self.supervised_weight = float(supervised_weight)
+        if discriminator_architecture not in DISCRIMINATORS:
+            raise ValueError(
+                f"`discriminator_architecture` must be one of {DISCRIMINATORS}; "
+                f"received {discriminator_architecture!r}."
+            )
+        if discriminator_architecture == "salimans" and kwargs.get("spectral_normalization"):
+            raise ValueError(
+                'discriminator_architecture="salimans" is weight-normalized; it takes no '
+                "`spectral_normalization`."
+            )
+        self.discriminator_architecture = discriminator_architecture
+        self.input_noise, self.hidden_noise = float(input_noise), float(hidden_noise)
         # Dropout regularizes the classifier trained on few labels.
         self.configure_image_networks(kwargs, dropout=0.3)
 
@@ -77,6 +117,19 @@ class SGAN(ImageNetworks, AdversarialModel):
         class_logits = self.image_head(features, self.num_classes, "class_logits")
         discriminator = keras.Model(image_in, [class_logits, features], name="discriminator")
         super().__init__(generator, discriminator, latent_dim=latent_dim, **kwargs)
+
+    def image_discriminator_features(self, x):
+        if self.discriminator_architecture == "dcgan":
+            return super().image_discriminator_features(x)
+        return noisy_weight_normalized_body(
+            x, self.discriminator_filters, self.kernel_size, self.dropout, self.input_noise,
+            self.hidden_noise,
+        )
+
+    def image_head(self, features, units, name):
+        if self.discriminator_architecture == "dcgan":
+            return super().image_head(features, units, name)
+        return WeightNormDense(units, name=name)(features)
 
     @property
     def classifier(self):
@@ -165,6 +218,9 @@ class SGAN(ImageNetworks, AdversarialModel):
             "num_classes": self.num_classes,
             "feature_matching": self.feature_matching,
             "supervised_weight": self.supervised_weight,
+            "discriminator_architecture": self.discriminator_architecture,
+            "input_noise": self.input_noise,
+            "hidden_noise": self.hidden_noise,
             **self.image_networks_config(),
         }
 
