@@ -76,19 +76,21 @@ def toy_gan(seed, cls=kg.models.GAN, **kwargs):
                latent_distribution="uniform", seed=seed, **kwargs)
 
 
-def toy_optimizers(steps, learning_rate=1e-3, beta_1=0.5, beta_2=0.999, generator_wait=0):
-    """Adam for each player, decaying linearly to 2% over `steps`; with
-    `generator_wait`, the generator's learning rate is 0 for that many first
-    steps (the discriminator trains alone and becomes confident)."""
-    def adam(wait):
+def toy_optimizers(steps, learning_rate=1e-3, beta_1=0.5, beta_2=0.999, generator_wait=0, d_steps=1):
+    """Adam for each player, decaying linearly to 2% over `steps` training
+    steps; with `generator_wait`, the generator's learning rate is 0 for that
+    many first steps (the discriminator trains alone and becomes confident).
+    A critic updated `d_steps` times per step decays over its own
+    `d_steps * steps` updates, in step with the generator."""
+    def adam(updates, wait):
         schedule = keras.optimizers.schedules.PolynomialDecay(
-            learning_rate, steps, learning_rate * 0.02
+            learning_rate, updates, learning_rate * 0.02
         )
         if wait:
             schedule = Waiting(schedule, wait)
         return keras.optimizers.Adam(schedule, beta_1=beta_1, beta_2=beta_2)
 
-    return {"d_optimizer": adam(0), "g_optimizer": adam(generator_wait)}
+    return {"d_optimizer": adam(steps * d_steps, 0), "g_optimizer": adam(steps, generator_wait)}
 
 
 class Waiting(keras.optimizers.schedules.LearningRateSchedule):

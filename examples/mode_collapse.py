@@ -89,7 +89,7 @@ for name, spec in MODELS.items():
         keras.utils.set_random_seed(seed)
         gan = toy_gan(seed, cls=spec["cls"])
         gan.compile(loss=spec["loss"], steps_per_execution=50,
-                    **toy_optimizers(steps, **spec["optimizer"]))
+                    **toy_optimizers(steps, d_steps=gan.d_steps, **spec["optimizer"]))
         snapshot = Snapshots()
         gan.fit(toy_data(MIXTURE, seed), epochs=snapshots, steps_per_epoch=steps_per_snapshot,
                 verbose=0, callbacks=[snapshot])
