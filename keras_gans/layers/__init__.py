@@ -18,3 +18,4 @@ from keras_gans.layers.image_to_image import (
     unet_generator,
 )
 from keras_gans.layers.image_pool import ImagePool
+from keras_gans.layers.minibatch import MinibatchStdDev

@@ -12,12 +12,14 @@ power-iteration vector `u` is state, updated in training.
 import keras
 from keras import layers, ops
 
+from keras_gans.layers.reparameterized import ReparameterizedKernel
+
 
 def _l2_normalize(x, epsilon=1e-12):
     return x / ops.sqrt(ops.maximum(ops.sum(ops.square(x)), epsilon))
 
 
-class _SpectralMixin:
+class _SpectralMixin(ReparameterizedKernel):
     """Shared by the spectral layers: `power_iterations`, the state `u` and
     `normalized_kernel`."""
 
@@ -37,14 +39,6 @@ class _SpectralMixin:
     def get_config(self):
         return {**super().get_config(), "power_iterations": self.power_iterations}
 
-    # Conv2D and Dense serialize kernel and bias only (their quantization
-    # layouts); the generic Layer format also keeps `vector_u`.
-    def save_own_variables(self, store):
-        keras.layers.Layer.save_own_variables(self, store)
-
-    def load_own_variables(self, store):
-        keras.layers.Layer.load_own_variables(self, store)
-
     def normalized_kernel(self, training=False):
         """The kernel divided by its spectral norm (one power iteration)."""
         weights = ops.reshape(self.kernel, (-1, self.kernel.shape[-1]))
@@ -57,12 +51,6 @@ class _SpectralMixin:
             self.vector_u.assign(u)
         sigma = ops.sum(ops.matmul(v, weights) * u)
         return self.kernel / sigma
-
-    def _bias_and_activation(self, outputs):
-        """The layer's own bias and activation (channels-last)."""
-        if self.use_bias:
-            outputs = ops.add(outputs, self.bias)
-        return self.activation(outputs) if self.activation is not None else outputs
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -81,7 +69,7 @@ class SpectralConv2D(_SpectralMixin, layers.Conv2D):
     """
 
     def call(self, inputs, training=False):
-        return self._bias_and_activation(self.convolution_op(inputs, self.normalized_kernel(training)))
+        return self.bias_and_activation(self.convolution_op(inputs, self.normalized_kernel(training)))
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -100,4 +88,4 @@ class SpectralDense(_SpectralMixin, layers.Dense):
     """
 
     def call(self, inputs, training=False):
-        return self._bias_and_activation(ops.matmul(inputs, self.normalized_kernel(training)))
+        return self.bias_and_activation(ops.matmul(inputs, self.normalized_kernel(training)))

@@ -11,7 +11,8 @@
   ordinary convolution on every backend.
 - `NoiseInjection`: per-pixel Gaussian noise with a learned strength.
 - `LearnedConstant`: the synthesis network's constant 4x4 input.
-- `MinibatchStdDev`: the feature that lets the discriminator see diversity.
+- `MinibatchStdDev` (in `keras_gans.layers.minibatch`, re-exported here): the
+  feature that lets the discriminator see diversity.
 
 All of them are backend-agnostic (`keras.ops`).
 """
@@ -20,6 +21,8 @@ import math
 
 import keras
 from keras import ops
+
+from keras_gans.layers.minibatch import MinibatchStdDev  # noqa: F401 - part of the StyleGAN layer set
 
 LEAKY_RELU_GAIN = math.sqrt(2.0)
 
@@ -376,54 +379,4 @@ class LearnedConstant(keras.layers.Layer):
     def get_config(self):
         config = super().get_config()
         config["shape"] = self.shape
-        return config
-
-
-@keras.saving.register_keras_serializable(package="keras_gans")
-class MinibatchStdDev(keras.layers.Layer):
-    """Appends the mean standard deviation across groups of samples as one
-    more feature map (Karras et al., 2018), so that the discriminator can
-    penalize a generator whose samples lack variety.
-
-    Args:
-        group_size: samples per group; the batch size must be divisible by
-            `min(group_size, batch)`. Defaults to `4`.
-
-    Example:
-
-    ```python
-    y = MinibatchStdDev(4)(keras.random.normal((8, 4, 4, 64)))  # (8, 4, 4, 65)
-    ```
-    """
-
-    def __init__(self, group_size=4, **kwargs):
-        super().__init__(**kwargs)
-        self.group_size = int(group_size)
-
-    def call(self, inputs):
-        shape = ops.shape(inputs)
-        batch, height, width, channels = shape[0], shape[1], shape[2], shape[3]
-        group = self._group(batch)
-        grouped = ops.reshape(inputs, (group, -1, height, width, channels))
-        std = ops.sqrt(ops.var(grouped, axis=0) + 1e-8)  # (batch/group, h, w, c)
-        feature = ops.mean(std, axis=(1, 2, 3))  # (batch/group,)
-        feature = ops.tile(feature, (group,))  # sample i belongs to group i % (batch/group)
-        feature = ops.broadcast_to(ops.reshape(feature, (-1, 1, 1, 1)), (batch, height, width, 1))
-        return ops.concatenate([inputs, ops.cast(feature, inputs.dtype)], axis=-1)
-
-    def _group(self, batch):
-        """The largest group size <= `group_size` that divides the batch."""
-        if isinstance(batch, int):
-            return next(g for g in range(min(self.group_size, batch), 0, -1) if batch % g == 0)
-        group = ops.convert_to_tensor(1, "int32")
-        for candidate in range(2, self.group_size + 1):
-            group = ops.where(ops.equal(batch % candidate, 0), candidate, group)
-        return group
-
-    def compute_output_shape(self, input_shape):
-        return tuple(input_shape[:-1]) + (input_shape[-1] + 1,)
-
-    def get_config(self):
-        config = super().get_config()
-        config["group_size"] = self.group_size
         return config

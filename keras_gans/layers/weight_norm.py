@@ -13,8 +13,10 @@ is `v`.
 import keras
 from keras import layers, ops
 
+from keras_gans.layers.reparameterized import ReparameterizedKernel
 
-class _WeightNormMixin:
+
+class _WeightNormMixin(ReparameterizedKernel):
     """Shared by the weight-normalized layers: the per-unit scale `g` and
     `normalized_kernel`."""
 
@@ -35,24 +37,11 @@ class _WeightNormMixin:
             "scale_initializer": keras.initializers.serialize(self.scale_initializer),
         }
 
-    # Conv2D and Dense serialize kernel and bias only (their quantization
-    # layouts); the generic Layer format also keeps `scale`.
-    def save_own_variables(self, store):
-        keras.layers.Layer.save_own_variables(self, store)
-
-    def load_own_variables(self, store):
-        keras.layers.Layer.load_own_variables(self, store)
-
     def normalized_kernel(self):
         """`scale * kernel / ||kernel||`, the norm taken per output unit."""
         axes = tuple(range(len(self.kernel.shape) - 1))
         norm = ops.sqrt(ops.maximum(ops.sum(ops.square(self.kernel), axis=axes), 1e-12))
         return self.kernel * (self.scale / norm)
-
-    def _bias_and_activation(self, outputs):
-        if self.use_bias:
-            outputs = ops.add(outputs, self.bias)
-        return self.activation(outputs) if self.activation is not None else outputs
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -72,7 +61,7 @@ class WeightNormConv2D(_WeightNormMixin, layers.Conv2D):
     """
 
     def call(self, inputs):
-        return self._bias_and_activation(self.convolution_op(inputs, self.normalized_kernel()))
+        return self.bias_and_activation(self.convolution_op(inputs, self.normalized_kernel()))
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -92,4 +81,4 @@ class WeightNormDense(_WeightNormMixin, layers.Dense):
     """
 
     def call(self, inputs):
-        return self._bias_and_activation(ops.matmul(inputs, self.normalized_kernel()))
+        return self.bias_and_activation(ops.matmul(inputs, self.normalized_kernel()))

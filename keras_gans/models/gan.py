@@ -7,6 +7,7 @@ from keras import layers
 
 from keras_gans.core.adversarial import AdversarialModel
 from keras_gans.core.recipe import Recipe
+from keras_gans.layers.minibatch import MinibatchStdDev
 
 
 def build_mlp_generator(latent_dim, data_shape, units, output_activation):
@@ -20,10 +21,12 @@ def build_mlp_generator(latent_dim, data_shape, units, output_activation):
     return keras.Model(latents, outputs, name="generator")
 
 
-def build_mlp_discriminator(data_shape, units, dropout):
+def build_mlp_discriminator(data_shape, units, dropout, minibatch_stddev=0):
     samples = keras.Input(data_shape, name="samples")
     x = layers.Flatten(name="flatten")(samples)
     for i, width in enumerate(units, start=1):
+        if minibatch_stddev and i == len(units):
+            x = MinibatchStdDev(minibatch_stddev, name="minibatch_stddev")(x)
         x = layers.Dense(width, name=f"block_{i}_dense")(x)
         x = layers.LeakyReLU(0.2, name=f"block_{i}_act")(x)
         if dropout:
@@ -50,6 +53,10 @@ class GAN(AdversarialModel):
         output_activation: generator output activation; `"tanh"` for images
             in [-1, 1], `None` for unbounded data.
         dropout: dropout rate after each discriminator block.
+        minibatch_stddev: group size of a minibatch standard deviation
+            feature appended before the discriminator's last hidden layer
+            (Karras et al., 2018), which lets it reject a generator that
+            collapses onto few modes; `0` (default) leaves it out.
         **kwargs: `AdversarialModel` options (`d_steps`, `label_smoothing`,
             `instance_noise`, `latent_distribution`, `value_range`, `seed`...).
 
@@ -76,6 +83,7 @@ class GAN(AdversarialModel):
         discriminator_units=(512, 256),
         output_activation="tanh",
         dropout=0.0,
+        minibatch_stddev=0,
         **kwargs,
     ):
         data_shape = tuple(int(d) for d in data_shape)
@@ -83,6 +91,12 @@ class GAN(AdversarialModel):
         self.discriminator_units = tuple(int(u) for u in discriminator_units)
         self.output_activation = output_activation
         self.dropout = float(dropout)
+        self.minibatch_stddev = int(minibatch_stddev)
+        if self.minibatch_stddev == 1 or self.minibatch_stddev < 0:
+            raise ValueError(
+                f"`minibatch_stddev` is a group size of at least 2, or 0 to leave it out; "
+                f"received {minibatch_stddev!r}."
+            )
         if output_activation != "tanh":
             kwargs.setdefault("value_range", None)
         super().__init__(
@@ -90,7 +104,7 @@ class GAN(AdversarialModel):
                 latent_dim, data_shape, self.generator_units, output_activation
             ),
             discriminator=build_mlp_discriminator(
-                data_shape, self.discriminator_units, self.dropout
+                data_shape, self.discriminator_units, self.dropout, self.minibatch_stddev
             ),
             latent_dim=latent_dim,
             **kwargs,
@@ -103,4 +117,5 @@ class GAN(AdversarialModel):
             "discriminator_units": self.discriminator_units,
             "output_activation": self.output_activation,
             "dropout": self.dropout,
+            "minibatch_stddev": self.minibatch_stddev,
         }
