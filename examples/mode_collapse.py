@@ -1,14 +1,26 @@
 """
-Title: Mode collapse made visible, and a Wasserstein critic with gradient penalty against it
+Title: Mode collapse made visible, and three remedies against it
 Author: keras-gans
-Description: the plain GAN and WGAN-GP on the grid of 25 Gaussians, with
-the samples drawn as training goes on and the modes they cover.
+Description: the plain GAN, the GAN whose discriminator sees the minibatch
+standard deviation, the GAN sampled from a moving average of its generator,
+and WGAN-GP on the grid of 25 Gaussians, with the samples drawn as training
+goes on and the modes they cover.
 
 A GAN's generator is only asked to fool the current discriminator, so it may
 put its mass on a few modes the discriminator currently believes, then hop
 to others when the discriminator catches up: *mode collapse*. The grid of 25
 Gaussians makes it visible (Metz et al., 2017; Gulrajani et al., 2017): every
 mode is equally likely, and a collapsed generator covers a handful.
+
+The minibatch standard deviation feature (Karras et al., 2018; a simpler
+cousin of the minibatch discrimination of Salimans et al., 2016) lets the
+discriminator see how varied a group of samples is: a generator whose
+samples sit on a few modes is then easy to reject.
+
+The moving average of the generator's weights (Yazici et al., 2019;
+`ema_decay`) does not change the game: it samples from the average of the
+generators the game went through, which smooths out a generator that hops
+from mode to mode.
 
 WGAN-GP replaces the classifier by a critic trained towards the
 1-Lipschitz functions (its gradient norm is penalised towards 1 between
@@ -17,10 +29,11 @@ estimates the Wasserstein distance, which keeps pulling samples towards
 every uncovered mode rather than saturating. Gulrajani et al. show it
 covers the 25 modes where the plain GAN does not.
 
-Both models here use the same fully connected networks (two layers of 128
+All models here use the same fully connected networks (two layers of 128
 units, a 4-d uniform latent) and the same number of generator steps; only
-the objective differs (`kg.models.GAN` with the non-saturating loss,
-`kg.models.MLPWGANGP` with the gradient penalty).
+the objective, the discriminator's extra feature or the network sampled differs
+(`kg.models.GAN` with the non-saturating loss, `kg.models.GAN(minibatch_stddev=8)`,
+`kg.models.GAN(ema_decay=0.999)`, `kg.models.MLPWGANGP` with the gradient penalty).
 
 Run: `python examples/mode_collapse.py` (full, 3 seeds; `SEEDS=2` took about 6
 minutes on one core) or `--quick` (the check CI runs).
@@ -41,10 +54,13 @@ quick = args.quick
 MIXTURE = "grid25"
 
 """
-## The two models
+## The four models
 
 The plain GAN keeps the toy recipe of the other experiments (Adam 1e-3,
-beta_1 0.5, decaying linearly); WGAN-GP the paper's optimiser for the
+beta_1 0.5, decaying linearly), and so does the GAN with the minibatch
+standard deviation (groups of 8 samples, appended before the
+discriminator's last hidden layer) and the one with the generator average
+(decay 0.999); WGAN-GP the paper's optimiser for the
 critic (Adam 1e-4... here 5e-4 for the short budget, beta_1 0.5,
 beta_2 0.9) with 5 critic steps per generator step.
 """
@@ -52,6 +68,12 @@ beta_2 0.9) with 5 critic steps per generator step.
 MODELS = {
     "GAN (non-saturating)": dict(cls=kg.models.GAN, loss="non_saturating",
                                  optimizer=dict(learning_rate=1e-3)),
+    "GAN + minibatch stddev": dict(cls=kg.models.GAN, loss="non_saturating",
+                                   model=dict(minibatch_stddev=8),
+                                   optimizer=dict(learning_rate=1e-3)),
+    "GAN + generator average": dict(cls=kg.models.GAN, loss="non_saturating",
+                                    model=dict(ema_decay=0.999),
+                                    optimizer=dict(learning_rate=1e-3)),
     "WGAN-GP": dict(cls=kg.models.MLPWGANGP, loss="wasserstein",
                     optimizer=dict(learning_rate=5e-4, beta_2=0.9)),
 }
@@ -87,7 +109,7 @@ for name, spec in MODELS.items():
     results[name] = []
     for seed in seeds:
         keras.utils.set_random_seed(seed)
-        gan = toy_gan(seed, cls=spec["cls"])
+        gan = toy_gan(seed, cls=spec["cls"], **spec.get("model", {}))
         gan.compile(loss=spec["loss"], steps_per_execution=50,
                     **toy_optimizers(steps, d_steps=gan.d_steps, **spec["optimizer"]))
         snapshot = Snapshots()

@@ -54,6 +54,14 @@ class AdversarialModel(ZooModel, keras.Model):
             and training failed).
         value_range: `(low, high)` the data must lie in, checked on the first
             batch before training; `None` disables the check.
+        ema_decay: with a decay in (0, 1) (e.g. `0.999`), the model keeps
+            `average_generator`, an exponential moving average of the
+            generator's weights updated after every generator step, and
+            `generate` samples from it (Karras et al., 2018; Yazici et al.,
+            2019: the average removes much of the step-to-step noise of the
+            generator). The decay ramps up as `min(ema_decay, (1 + t) / (10 + t))`
+            over the first generator steps (`t` counts them, the current
+            one included). `0` (default): no average.
         seed: seed of the model's `SeedGenerator` (latents, noise).
 
     Example:
@@ -88,6 +96,7 @@ class AdversarialModel(ZooModel, keras.Model):
         instance_noise=0.0,
         separate_batches=True,
         value_range=(-1.0, 1.0),
+        ema_decay=0.0,
         seed=None,
         **kwargs,
     ):
@@ -109,6 +118,10 @@ class AdversarialModel(ZooModel, keras.Model):
             raise ValueError(
                 f"`instance_noise` must be >= 0, received {instance_noise}."
             )
+        if not 0.0 <= float(ema_decay) < 1.0:
+            raise ValueError(
+                f"`ema_decay` must be in [0, 1) (0: no average generator), received {ema_decay}."
+            )
         self.generator = generator
         self.discriminator = discriminator
         self.latent_dim = int(latent_dim)
@@ -118,6 +131,8 @@ class AdversarialModel(ZooModel, keras.Model):
         self.instance_noise = float(instance_noise)
         self.separate_batches = bool(separate_batches)
         self.value_range = tuple(value_range) if value_range is not None else None
+        self.ema_decay = float(ema_decay)
+        self.average_generator = self._average_of(generator) if self.ema_decay else None
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed, name="seed_generator")
         self.data_shape = tuple(generator.output_shape[1:])
@@ -196,6 +211,32 @@ class AdversarialModel(ZooModel, keras.Model):
         """The networks the discriminator's optimizer trains."""
         return [self.discriminator]
 
+    @staticmethod
+    def _average_of(generator):
+        """A frozen copy of `generator` that starts with its weights."""
+        average = keras.models.clone_model(generator)
+        average.name = "average_generator"
+        average.set_weights(generator.get_weights())
+        average.trainable = False
+        return average
+
+    @property
+    def sampling_generator(self):
+        """The network `generate` samples from: the average generator when
+        the model keeps one (`ema_decay`), else the generator."""
+        return self.average_generator if self.average_generator is not None else self.generator
+
+    def update_average_generator(self):
+        """Moves `average_generator` towards the generator (trainable
+        weights) and copies its other state (e.g. BatchNorm statistics)."""
+        step = ops.cast(self.g_optimizer.iterations, "float32")
+        decay = ops.minimum(self.ema_decay, (1.0 + step) / (10.0 + step))
+        for average, current in zip(self.average_generator.weights, self.generator.weights):
+            if current.trainable:
+                average.assign(current + (average - current) * ops.cast(decay, current.dtype))
+            else:
+                average.assign(current)
+
     @property
     def generator_variables(self):
         return [v for net in self.generator_networks() for v in net.trainable_variables]
@@ -245,7 +286,8 @@ class AdversarialModel(ZooModel, keras.Model):
         return latents
 
     def generate(self, num_samples, seed=None, batch_size=256, latents=None, labels=None):
-        """Generates samples with the generator in inference mode.
+        """Generates samples with the generator in inference mode (the
+        average generator when the model keeps one, see `ema_decay`).
 
         Args:
             num_samples: how many samples.
@@ -264,7 +306,7 @@ class AdversarialModel(ZooModel, keras.Model):
         for i in range(0, len(latents), batch_size):
             batch_labels = None if labels is None else labels[i : i + batch_size]
             inputs = self.generator_inputs(latents[i : i + batch_size], batch_labels)
-            outputs.append(ops.convert_to_numpy(self.generator(inputs, training=False)))
+            outputs.append(ops.convert_to_numpy(self.sampling_generator(inputs, training=False)))
         return np.concatenate(outputs, axis=0)
 
     def generator_inputs(self, latents, labels=None):
@@ -423,6 +465,8 @@ class AdversarialModel(ZooModel, keras.Model):
             self.g_optimizer,
         )
         logs.update(g_logs)
+        if self.average_generator is not None:
+            self.update_average_generator()
         return self._update_trackers(logs)
 
     def _adversarial_test_step(self, data):
@@ -467,6 +511,7 @@ class AdversarialModel(ZooModel, keras.Model):
             "instance_noise": self.instance_noise,
             "separate_batches": self.separate_batches,
             "value_range": self.value_range,
+            "ema_decay": self.ema_decay,
             "seed": self.seed,
         }
 

@@ -48,6 +48,7 @@ class InfoGAN(ImageNetworks, AdversarialModel):
     # Chen et al.: the generator (with Q's loss) learns faster than D.
     recipes = {"infogan": Recipe(g_learning_rate=1e-3, batch_size=64)}
     task = "unsupervised disentangled generation (categorical + continuous codes)"
+    evaluation_monitor = "clustering_accuracy"  # what it is for: codes that find the classes
     figure_caption = (
         "one row per categorical code; along each row the first continuous code goes from -1 to 1"
     )

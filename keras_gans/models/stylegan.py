@@ -130,6 +130,11 @@ class StyleGAN(AdversarialModel):
         self.w_avg_beta = float(w_avg_beta)
         self.mbstd_group_size = int(mbstd_group_size)
         self._check_options()
+        if kwargs.get("ema_decay"):
+            raise ValueError(
+                "StyleGAN keeps its own moving average of the generator (`ema_half_life`, "
+                f"`ema_rampup`); it takes no `ema_decay` (received {kwargs['ema_decay']!r})."
+            )
         seed = kwargs.get("seed")
         mapping, synthesis, generator = self._build_generator(latent_dim, seed, "")
         discriminator = style_networks.residual_discriminator(
