@@ -35,8 +35,8 @@ the objective, the discriminator's extra feature or the network sampled differs
 (`kg.models.GAN` with the non-saturating loss, `kg.models.GAN(minibatch_stddev=8)`,
 `kg.models.GAN(ema_decay=0.999)`, `kg.models.MLPWGANGP` with the gradient penalty).
 
-Run: `python examples/mode_collapse.py` (full, 3 seeds; `SEEDS=2` took about 6
-minutes on one core) or `--quick` (the check CI runs).
+Run: `python examples/mode_collapse.py` (full, 3 seeds; `SEEDS=2` took 22
+minutes on a CPU shared with training jobs) or `--quick` (the check CI runs).
 """
 
 import os

@@ -51,7 +51,7 @@ class DCGAN(ImageNetworks, AdversarialModel):
     ```
     """
 
-    recipes = {"dcgan": Recipe(model_args={"latent_dim": 100, "ema_decay": 0.999})}
+    recipes = {"dcgan": Recipe(model_args={"latent_dim": 100})}
 
     def __init__(self, latent_dim=100, **kwargs):
         self.configure_image_networks(kwargs)

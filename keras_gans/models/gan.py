@@ -69,8 +69,8 @@ class GAN(AdversarialModel):
     ```
     """
 
-    # The moving average of the generator: 10 epochs of Fashion-MNIST gave
-    # FID 122 with it against 236 without (2,000 samples, one seed).
+    # The moving average of the generator: the 30-epoch preset measured FID
+    # 70.9 and recall 0.164 with it, 147.1 and 0.034 without (card history).
     recipes = {"gan": Recipe(model_args={"latent_dim": 64, "ema_decay": 0.999})}
 
     @classmethod
