@@ -1,16 +1,24 @@
-"""DCGAN training throughput: `fit` vs a plain hand-written loop, one backend.
+"""Training throughput of every zoo variant: `fit` vs a plain hand-written
+loop of the same networks, on every backend.
 
-Both paths train the *same* generator and discriminator (the DCGAN's own
-networks) with the same losses, optimizers and batch. The reference loop is
-what one would write by hand for the backend: a `tf.function` with two
-`GradientTape`s on TensorFlow, a `jax.jit` of `stateless_call` +
-`stateless_apply` on JAX. Timings start after warm-up (tracing/compiling).
+For each variant the preset's architecture (from the zoo) is compiled with
+its recipe and trained on its recipe's dataset. `fit` is the model's own
+`fit` (Keras' trainer, keras-gans' step, the per-batch data checks); the
+*loop* is `benchmarks/reference.py`: the same networks, optimizers, losses
+and passes, hand-written for the backend. Images per second after warm-up
+(JAX compilation, `tf.function` tracing); both are timed in the same
+process, one after the other, and each (backend, variant, batch) in a fresh
+process, so that its peak resident memory (`ru_maxrss`) is its own.
 
-Run each backend in its own process; results accumulate in
-benchmarks/results.json and benchmarks/RESULTS.md is rewritten from it:
+    .venv/bin/python benchmarks/throughput.py                    # every variant, every backend
+    .venv/bin/python benchmarks/throughput.py --model dcgan --backends jax
+    .venv/bin/python benchmarks/throughput.py --model dcgan --batch-sizes 32 64 128 256 512
+    .venv/bin/python benchmarks/throughput.py --model dcgan --policy mixed_bfloat16
+    .venv/bin/python benchmarks/throughput.py --model dcgan --devices 2
 
-    KERAS_BACKEND=tensorflow .venv/bin/python benchmarks/throughput.py
-    KERAS_BACKEND=jax .venv/bin/python benchmarks/throughput.py
+Results accumulate in benchmarks/throughput.json (one entry per cell, the
+latest run winning) and rewrite the `throughput` section of
+benchmarks/RESULTS.md.
 """
 
 import argparse
@@ -18,207 +26,197 @@ import datetime
 import json
 import os
 import platform
+import resource
+import subprocess
+import sys
 import time
 
-import keras
-import numpy as np
-from keras import ops
-
-import keras_gans as kg
-
 HERE = os.path.dirname(os.path.abspath(__file__))
+RESULTS_JSON = os.path.join(HERE, "throughput.json")
+BACKENDS = ("tensorflow", "jax", "torch")
+# One preset per variant: the architecture that is timed.
+PRESETS = {
+    "gan": "gan_fashion_mnist",
+    "dcgan": "dcgan_fashion_mnist",
+    "wgan_gp": "wgan_gp_fashion_mnist",
+    "cgan": "cgan_fashion_mnist",
+    "acgan": "acgan_fashion_mnist",
+    "infogan": "infogan_fashion_mnist",
+    "sgan": "sgan_fashion_mnist_100labels",
+    "pix2pix": "pix2pix_fashion_edges",
+    "cyclegan": "cyclegan_fashion_sneaker_boot",
+    "srgan": "srgan_fashion_x4",
+    "stylegan": "stylegan_fashion_mnist",
+    "vae": "vae_fashion_mnist",
+    "video_adversarial": "video_next_frame_fashion",
+}
 
 
-def make_gan(upsampling):
-    gan = kg.models.DCGAN(latent_dim=100, upsampling=upsampling, seed=0)
-    gan.compile(
-        d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
-        g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
-        loss="non_saturating",
-    )
-    return gan
+# ---------------------------------------------------------------- one cell (worker)
 
 
-def time_fit(gan, images, batch_size, steps, warmup):
-    ds = kg.datasets.from_arrays(images, batch_size=batch_size, seed=0).repeat()
-    gan.fit(ds, steps_per_epoch=warmup, epochs=1, verbose=0)
-    start = time.perf_counter()
-    gan.fit(ds, steps_per_epoch=steps, epochs=1, verbose=0)
-    return steps * batch_size / (time.perf_counter() - start)
+def _devices_setup(devices):
+    """Virtual CPU devices, before the backend starts."""
+    if devices > 1 and os.environ.get("KERAS_BACKEND") == "jax":
+        os.environ["XLA_FLAGS"] = f"--xla_force_host_platform_device_count={devices}"
+    if devices > 1 and os.environ.get("KERAS_BACKEND") == "tensorflow":
+        import tensorflow as tf
 
-
-def reference_step_tensorflow(generator, discriminator, d_opt, g_opt, latent_dim):
-    import tensorflow as tf
-
-    @tf.function(jit_compile=False)
-    def step(real, z_d, z_g):
-        with tf.GradientTape() as tape:
-            fake = generator(z_d, training=True)
-            real_logits = discriminator(real, training=True)
-            fake_logits = discriminator(fake, training=True)
-            d_loss = tf.reduce_mean(tf.nn.softplus(-real_logits)) + tf.reduce_mean(
-                tf.nn.softplus(fake_logits)
+        cpu = tf.config.list_physical_devices("CPU")[0]
+        if not tf.config.list_physical_devices("GPU"):
+            tf.config.set_logical_device_configuration(
+                cpu, [tf.config.LogicalDeviceConfiguration()] * devices
             )
-        d_opt.apply(tape.gradient(d_loss, discriminator.trainable_variables), discriminator.trainable_variables)
-        with tf.GradientTape() as tape:
-            fake_logits = discriminator(generator(z_g, training=True), training=True)
-            g_loss = tf.reduce_mean(tf.nn.softplus(-fake_logits))
-        g_opt.apply(tape.gradient(g_loss, generator.trainable_variables), generator.trainable_variables)
-        return d_loss, g_loss
-
-    def run(real, z_d, z_g):
-        d_loss, _ = step(real, z_d, z_g)
-        d_loss.numpy()
-
-    return run
 
 
-def reference_step_jax(generator, discriminator, d_opt, g_opt, latent_dim):
-    import jax
-    import jax.numpy as jnp
-
-    def d_loss_fn(d_train, d_non, g_train, g_non, real, z):
-        fake, g_non = generator.stateless_call(g_train, g_non, z, training=True)
-        real_logits, d_non = discriminator.stateless_call(d_train, d_non, real, training=True)
-        fake_logits, d_non = discriminator.stateless_call(d_train, d_non, fake, training=True)
-        loss = jnp.mean(jax.nn.softplus(-real_logits)) + jnp.mean(jax.nn.softplus(fake_logits))
-        return loss, (d_non, g_non)
-
-    def g_loss_fn(g_train, g_non, d_train, d_non, z):
-        fake, g_non = generator.stateless_call(g_train, g_non, z, training=True)
-        fake_logits, d_non = discriminator.stateless_call(d_train, d_non, fake, training=True)
-        return jnp.mean(jax.nn.softplus(-fake_logits)), (g_non, d_non)
-
-    @jax.jit
-    def step(state, real, z_d, z_g):
-        d_train, d_non, g_train, g_non, d_vars, g_vars = state
-        (d_loss, (d_non, g_non)), grads = jax.value_and_grad(d_loss_fn, has_aux=True)(
-            d_train, d_non, g_train, g_non, real, z_d
-        )
-        d_train, d_vars = d_opt.stateless_apply(d_vars, grads, d_train)
-        (g_loss, (g_non, d_non)), grads = jax.value_and_grad(g_loss_fn, has_aux=True)(
-            g_train, g_non, d_train, d_non, z_g
-        )
-        g_train, g_vars = g_opt.stateless_apply(g_vars, grads, g_train)
-        return (d_train, d_non, g_train, g_non, d_vars, g_vars), d_loss
-
-    values = lambda vs: [v.value for v in vs]  # noqa: E731
-    state = [
-        (
-            values(discriminator.trainable_variables),
-            values(discriminator.non_trainable_variables),
-            values(generator.trainable_variables),
-            values(generator.non_trainable_variables),
-            values(d_opt.variables),
-            values(g_opt.variables),
-        )
-    ]
-
-    def run(real, z_d, z_g):
-        state[0], d_loss = step(state[0], real, z_d, z_g)
-        d_loss.block_until_ready()
-
-    return run
+def _variant_of(card):
+    return card["recipe"]["variant"]
 
 
-def time_reference(gan, images, batch_size, steps, warmup):
-    gan.d_optimizer.build(gan.discriminator.trainable_variables)
-    gan.g_optimizer.build(gan.generator.trainable_variables)
-    make = reference_step_jax if keras.backend.backend() == "jax" else reference_step_tensorflow
-    run = make(gan.generator, gan.discriminator, gan.d_optimizer, gan.g_optimizer, gan.latent_dim)
-    ds = kg.datasets.from_arrays(images, batch_size=batch_size, seed=0).repeat()
-    rng = np.random.default_rng(0)
-    batches = iter(ds.as_numpy_iterator())
+def build(model_name, policy, devices, batch_size):
+    """The preset's architecture, fresh weights from the preset, compiled
+    with its recipe; and its recipe's data."""
+    import keras
 
-    def one():
-        real = next(batches)
-        z = rng.standard_normal((2, batch_size, gan.latent_dim)).astype("float32")
-        run(real, z[0], z[1])
+    from keras_gans import datasets, recipes, zoo
+    from keras_gans.core import backend, presets
 
-    for _ in range(warmup):
-        one()
+    keras.config.set_dtype_policy(policy)
+    card = presets.read_card(presets.resolve(PRESETS[model_name]))
+    variant = _variant_of(card)
+    cls, recipe = recipes.get(variant)
+    batch_size = batch_size or recipe.batch_size
+    if recipe.num_labeled:
+        data, _ = datasets.semi_supervised(recipe.dataset, num_labeled=recipe.num_labeled,
+                                           batch_size=batch_size, limit=4096, seed=0)
+    else:
+        data = datasets.load(recipe.dataset, batch_size=batch_size, limit=4096, seed=0,
+                             with_labels=recipe.with_labels)
+    with backend.data_parallel(devices):
+        model = zoo.load(PRESETS[model_name])
+        if policy != "float32":  # the preset's layers are float32; rebuild under the policy
+            model = type(model).from_config({**model.get_config(), "dtype": policy})
+        recipe.compile(model)
+    return model, data.repeat(), batch_size, variant
+
+
+def time_fit(model, data, steps, warmup):
+    model.fit(data, steps_per_epoch=warmup, epochs=1, verbose=0)
     start = time.perf_counter()
-    for _ in range(steps):
-        one()
-    return steps * batch_size / (time.perf_counter() - start)
+    model.fit(data, steps_per_epoch=steps, epochs=1, verbose=0)
+    return time.perf_counter() - start
 
 
-def write_results(results):
-    lines = [
-        "# Benchmarks",
-        "",
-        "DCGAN on 28x28x1 images (latent 100, Adam 2e-4, non-saturating loss), one",
-        "discriminator and one generator update per step. `fit` is",
-        "`kg.models.DCGAN.fit` on a `tf.data` pipeline; *reference* is a plain",
-        "hand-written loop of the same networks on the same backend (a `tf.function`",
-        "with two `GradientTape`s, or a `jax.jit` of `stateless_call` +",
-        "`stateless_apply`). Images per second after warm-up; higher is better.",
-        "",
-        "Reproduce (each backend in its own process; each run updates its rows):",
-        "",
-        "```",
-        "KERAS_BACKEND=tensorflow .venv/bin/python benchmarks/throughput.py",
-        "KERAS_BACKEND=jax .venv/bin/python benchmarks/throughput.py",
-        "```",
-        "",
-        "| backend | upsampling | batch | fit (img/s) | reference (img/s) | fit / reference | machine | date |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for key in sorted(results):
-        r = results[key]
-        lines.append(
-            f"| {r['backend']} | {r['upsampling']} | {r['batch_size']} | {r['fit']:.0f} | "
-            f"{r['reference']:.0f} | {r['fit'] / r['reference']:.2f} | {r['machine']} | {r['date']} |"
-        )
-    lines += [
-        "",
-        "`upsampling` is the generator's 2x upsampling layer: `nearest` is",
-        "`UpSampling2D` + `Conv2D` (the DCGAN default in keras-gans), `transpose` a",
-        "strided `Conv2DTranspose` as in the DCGAN paper.",
-        "",
-        "Reading the table: each figure is one timed run of `--steps` (default 40)",
-        "steps on a shared 2-core machine, so expect run-to-run spread of about 10-20%",
-        "(an earlier run of the same script gave jax/transpose 175 vs 159 img/s). On",
-        "CPU, JAX trains the `nearest` generator about 2x faster than the `transpose`",
-        "one, while TensorFlow prefers `transpose`; `nearest` is the default because",
-        "it is the faster choice on JAX, avoids checkerboard artifacts, and a preset's",
-        "architecture must not depend on the backend that trained it.",
-        "",
-    ]
-    with open(os.path.join(HERE, "RESULTS.md"), "w") as f:
-        f.write("\n".join(lines))
+def time_loop(model, data, steps, warmup):
+    import numpy as np
+
+    import reference
+
+    spec = reference.spec_for(model)
+    run = reference.make_step(spec)
+    rng = np.random.default_rng(0)
+    batches = iter(data.as_numpy_iterator())
+
+    def one(index):
+        batch = {k: np.asarray(v) for k, v in model.unpack_batch(next(batches)).items()}
+        first = next(iter(batch.values()))
+        batch.update(spec.noise(rng, len(first)))
+        extra = bool(spec.extra_every) and index % spec.extra_every == 0
+        run(batch, extra)
+
+    for i in range(max(warmup, 2 if spec.extra_every else 1)):
+        one(i)
+    start = time.perf_counter()
+    for i in range(steps):
+        one(i)
+    return time.perf_counter() - start
+
+
+def worker(args):
+    _devices_setup(args.devices)
+    import keras
+
+    from keras_gans.core import backend
+
+    model, data, batch_size, variant = build(args.model, args.policy, args.devices, args.batch_size)
+    result = {"model": args.model, "variant": variant, "backend": keras.backend.backend(),
+              "batch_size": batch_size, "policy": args.policy, "devices": args.devices,
+              "steps": args.steps}
+    with backend.data_parallel(args.devices):
+        fit_seconds = time_fit(model, data, args.steps, args.warmup)
+    result["fit"] = args.steps * batch_size / fit_seconds
+    result["fit_step_ms"] = 1000 * fit_seconds / args.steps
+    if args.devices == 1:  # the hand-written loops are single-device
+        fresh, data, _, _ = build(args.model, args.policy, 1, args.batch_size)
+        loop_seconds = time_loop(fresh, data, args.steps, args.warmup)
+        result["loop"] = args.steps * batch_size / loop_seconds
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print("RESULT " + json.dumps(result), flush=True)
+
+
+# ---------------------------------------------------------------- orchestration
+
+
+def run_cell(backend, model, batch_size, args):
+    command = [sys.executable, os.path.abspath(__file__), "--worker", "--model", model,
+               "--steps", str(args.steps), "--warmup", str(args.warmup), "--policy", args.policy,
+               "--devices", str(args.devices)]
+    if batch_size:
+        command += ["--batch-size", str(batch_size)]
+    env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
+    completed = subprocess.run(command, env=env, capture_output=True, text=True, cwd=HERE)
+    lines = [line for line in completed.stdout.splitlines() if line.startswith("RESULT ")]
+    if completed.returncode or not lines:
+        print(f"{backend} {model}: FAILED\n{completed.stderr[-3000:]}", file=sys.stderr)
+        return None
+    return json.loads(lines[-1][len("RESULT "):])
+
+
+def key_of(result):
+    return "/".join(str(result[k]) for k in ("backend", "model", "batch_size", "policy", "devices"))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--steps", type=int, default=40)
-    parser.add_argument("--warmup", type=int, default=5)
-    parser.add_argument("--upsampling", nargs="+", default=["nearest", "transpose"])
+    parser.add_argument("--model", nargs="+", default=list(PRESETS), choices=list(PRESETS))
+    parser.add_argument("--backends", nargs="+", default=list(BACKENDS), choices=BACKENDS)
+    parser.add_argument("--batch-sizes", nargs="+", type=int, default=[None],
+                        help="default: each recipe's batch size")
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--policy", default="float32",
+                        choices=["float32", "mixed_float16", "mixed_bfloat16"])
+    parser.add_argument("--devices", type=int, default=1)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--batch-size", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker:
+        args.model = args.model[0] if isinstance(args.model, list) else args.model
+        return worker(args)
 
-    images = kg.datasets.to_unit_range(kg.datasets.fashion_mnist.load_arrays("train")[0][:8192])
-    path = os.path.join(HERE, "results.json")
-    results = json.load(open(path)) if os.path.exists(path) else {}
-    backend = keras.backend.backend()
+    results = json.load(open(RESULTS_JSON)) if os.path.exists(RESULTS_JSON) else {}
     machine = f"{platform.machine()}, {os.cpu_count()} CPU cores"
-    for upsampling in args.upsampling:
-        fit = time_fit(make_gan(upsampling), images, args.batch_size, args.steps, args.warmup)
-        reference = time_reference(make_gan(upsampling), images, args.batch_size, args.steps, args.warmup)
-        print(f"{backend:10s} {upsampling:9s} fit {fit:8.1f} img/s   reference {reference:8.1f} img/s")
-        results[f"{backend}/{upsampling}/{args.batch_size}"] = {
-            "backend": backend,
-            "upsampling": upsampling,
-            "batch_size": args.batch_size,
-            "fit": fit,
-            "reference": reference,
-            "machine": machine,
-            "date": datetime.date.today().isoformat(),
-        }
-    with open(path, "w") as f:
-        json.dump(results, f, indent=2)
-    write_results(results)
+    for model in args.model:
+        for batch_size in args.batch_sizes:
+            for backend in args.backends:
+                result = run_cell(backend, model, batch_size, args)
+                if result is None:
+                    continue
+                result.update(machine=machine, date=datetime.date.today().isoformat())
+                results[key_of(result)] = result
+                loop = f"loop {result['loop']:7.1f}  fit/loop {result['fit'] / result['loop']:.2f}" \
+                    if "loop" in result else ""
+                print(f"{backend:10s} {model:18s} batch {result['batch_size']:4d}  "
+                      f"fit {result['fit']:7.1f} img/s  {loop}  peak {result['peak_rss_mb']:.0f} MB",
+                      flush=True)
+                with open(RESULTS_JSON + ".tmp", "w") as f:
+                    json.dump(results, f, indent=2, sort_keys=True)
+                os.replace(RESULTS_JSON + ".tmp", RESULTS_JSON)
+    import throughput_report
+
+    throughput_report.write(results)
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, HERE)
     main()

@@ -35,6 +35,7 @@ import keras
 import numpy as np
 
 import keras_gans as kg
+from keras_gans.core import backend
 from _common import (coverage, grid_figure, mean_std, parse_args, save_figure, scatter,
                      toy_data, toy_gan, toy_optimizers, write_results)
 
@@ -123,7 +124,7 @@ for mixture in mixtures:
             for seed in seeds:
                 keras.utils.set_random_seed(seed)
                 gan = toy_gan(seed)
-                gan.compile(loss=name, steps_per_execution=100,
+                gan.compile(loss=name, steps_per_execution=backend.steps_per_execution(100),
                             **toy_optimizers(steps + wait, generator_wait=wait))
                 gan.fit(toy_data(mixture, seed), epochs=1, steps_per_epoch=steps + wait,
                         verbose=0)

@@ -46,6 +46,7 @@ import keras
 import numpy as np
 
 import keras_gans as kg
+from keras_gans.core import backend
 from _common import (coverage, grid_figure, mean_std, parse_args, save_figure, scatter,
                      toy_data, toy_gan, toy_optimizers, write_results)
 
@@ -110,7 +111,7 @@ for name, spec in MODELS.items():
     for seed in seeds:
         keras.utils.set_random_seed(seed)
         gan = toy_gan(seed, cls=spec["cls"], **spec.get("model", {}))
-        gan.compile(loss=spec["loss"], steps_per_execution=50,
+        gan.compile(loss=spec["loss"], steps_per_execution=backend.steps_per_execution(50),
                     **toy_optimizers(steps, d_steps=gan.d_steps, **spec["optimizer"]))
         snapshot = Snapshots()
         gan.fit(toy_data(MIXTURE, seed), epochs=snapshots, steps_per_epoch=steps_per_snapshot,

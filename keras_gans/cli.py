@@ -68,9 +68,7 @@ def _run_training(args, training):
 
 
 def _train_variant(args, training, verbose):
-    training.train(
-        args.variant,
-        out=args.out,
+    options = training.TrainOptions(
         dataset=args.dataset,
         epochs=args.epochs,
         batch_size=args.batch_size,
@@ -87,7 +85,9 @@ def _train_variant(args, training, verbose):
         checkpoint_every=args.checkpoint_every,
         evaluate_every=args.evaluate_every,
         evaluate_samples=args.evaluate_samples,
+        devices=args.devices,
     )
+    training.train(args.variant, args.out, options)
 
 
 def _list(args):

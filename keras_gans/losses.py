@@ -230,9 +230,14 @@ def gradient_penalty(critic, real, fake, seed=None):
     Returns:
         A scalar tensor.
     """
+    # In float32 under mixed precision too: the critic casts its inputs.
+    real, fake = ops.cast(real, "float32"), ops.cast(fake, "float32")
     batch = ops.shape(real)[0]
     alpha_shape = (batch,) + (1,) * (len(real.shape) - 1)
-    alpha = keras.random.uniform(alpha_shape, seed=seed)
+    # Drawn for the global batch: the same points on any number of devices.
+    alpha = backend.replica_slice(
+        lambda n: keras.random.uniform((n,) + alpha_shape[1:], seed=seed), batch
+    )
     interpolated = alpha * real + (1.0 - alpha) * fake
     gradients = backend.input_gradient(critic, interpolated)
     norm = ops.sqrt(_squared_gradient_norm(gradients) + 1e-12)

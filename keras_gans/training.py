@@ -32,6 +32,7 @@ run skips to that step. And the random state (seed generators) is saved with
 the model.
 """
 
+import dataclasses
 import json
 import os
 import shutil
@@ -43,7 +44,7 @@ from matplotlib.figure import Figure  # no pyplot: leaves the user's backend alo
 
 from keras_gans import callbacks as gan_callbacks
 from keras_gans import datasets, metrics, recipes, transfer, zoo
-from keras_gans.core import logged, presets
+from keras_gans.core import backend, logged, presets
 from keras_gans.core.io import atomic_path, load_model
 from keras_gans.core.random import MAX_SEED
 
@@ -153,36 +154,107 @@ def _read_json(path):
         raise ValueError(f"Cannot read {path}: {error}") from None
 
 
-def check_train_arguments(epochs, batch_size, steps_per_epoch, limit, seed, checkpoint_every,
-                          resume, from_preset, freeze_discriminator, evaluate_every=None,
-                          evaluate_samples=2000):
-    """Raises `ValueError` for arguments out of range, before any work."""
-    for name, value, low in (("epochs", epochs, 1), ("batch_size", batch_size, 1),
-                             ("steps_per_epoch", steps_per_epoch, 1), ("limit", limit, 1),
-                             ("checkpoint_every", checkpoint_every, 1), ("seed", seed, 0),
-                             ("evaluate_every", evaluate_every, 1),
-                             ("evaluate_samples", evaluate_samples, 2)):
-        if value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-            raise ValueError(f"`{name}` must be an integer >= {low}; received {value!r}.")
-    if seed is not None and seed > MAX_SEED:
-        raise ValueError(f"`seed` must be in [0, {MAX_SEED}]; received {seed}.")
-    if limit is not None and batch_size is not None and limit < batch_size:
-        raise ValueError(
-            f"`limit` ({limit} examples) is smaller than one batch ({batch_size}): "
-            "nothing would train. Raise `limit` or lower `batch_size`."
-        )
-    if freeze_discriminator and not from_preset:
-        raise ValueError(
-            "`freeze_discriminator` (--freeze-d) freezes a pretrained discriminator: it "
-            "needs `from_preset` (--from-preset)."
-        )
-    if resume and from_preset:
-        raise ValueError(
-            "Pass either `resume` (continue this run folder) or `from_preset` "
-            "(start a new fine-tuning run), not both."
-        )
+@dataclasses.dataclass
+class TrainOptions:
+    """What `train` does: the data, the run's length, checkpoints,
+    measurements and devices. `keras-gans train`'s options, one to one.
+
+    Args:
+        dataset: a `keras_gans.datasets.load` name. Defaults to the
+            recipe's (`fashion_mnist`, `fashion_edges`, ...).
+        epochs: total epochs (with `resume`, including those already done).
+        batch_size: the global batch. Defaults to the recipe's.
+        steps_per_epoch: steps of each epoch (default: one pass over the data).
+        limit: use only the first `limit` training examples.
+        seed: model, data order and noise seed: the same seed gives the
+            same weights on the same backend and machine.
+        resume: continue the run in `out` from its checkpoint (exactly: the
+            same weights as an uninterrupted run). The other options must
+            be those of the run (`epochs` may grow).
+        verbose: Keras progress bar setting.
+        command: the command line that started the run, recorded in run.json.
+        from_preset: start from this preset's weights (fine-tuning): the
+            preset's networks, with the recipe's model options (e.g. its
+            loss weights) and optimizers.
+        classes: train only on these labels.
+        freeze_discriminator: freeze the discriminator up to this block
+            (e.g. `"block_1"`) before compiling; needs `from_preset`.
+        num_labeled: semi-supervised variants: how many labelled images
+            (class-balanced; default: the recipe's). Their indices are
+            written to `OUT/labeled_indices.json`.
+        checkpoint_every: checkpoint every this many steps (default: about
+            every 5 minutes of training), and at every epoch end.
+        evaluate_every: measure the model every this many epochs with
+            `keras_gans.callbacks.Evaluate` (FID and the variant's own
+            metrics on `evaluate_samples` samples), logged in metrics.csv and
+            losses.png, with the best model kept in `OUT/best.keras`
+            (`export` takes it).
+        evaluate_samples: samples per measurement.
+        devices: train data-parallel on this many devices (each takes
+            `batch_size / devices` of every batch): `keras.distribution` on
+            JAX, `tf.distribute.MirroredStrategy` on TensorFlow. Defaults
+            to 1.
+
+    Example:
+
+    ```python
+    options = TrainOptions(epochs=20, checkpoint_every=1000, evaluate_every=1)
+    keras_gans.training.train("dcgan", "runs/dcgan", options)
+    ```
+    """
+
+    dataset: str = None
+    epochs: int = 5
+    batch_size: int = None
+    steps_per_epoch: int = None
+    limit: int = None
+    seed: int = 0
+    resume: bool = False
+    verbose: int = 1
+    command: str = None
+    from_preset: str = None
+    classes: list = None
+    freeze_discriminator: str = None
+    num_labeled: int = None
+    checkpoint_every: int = None
+    evaluate_every: int = None
+    evaluate_samples: int = 2000
+    devices: int = 1
+
+    def check(self):
+        """Raises `ValueError` for options out of range, before any work."""
+        for name, low in (("epochs", 1), ("batch_size", 1), ("steps_per_epoch", 1), ("limit", 1),
+                          ("checkpoint_every", 1), ("seed", 0), ("evaluate_every", 1),
+                          ("evaluate_samples", 2), ("devices", 1)):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+                raise ValueError(f"`{name}` must be an integer >= {low}; received {value!r}.")
+        if self.seed is not None and self.seed > MAX_SEED:
+            raise ValueError(f"`seed` must be in [0, {MAX_SEED}]; received {self.seed}.")
+        if self.limit is not None and self.batch_size is not None and self.limit < self.batch_size:
+            raise ValueError(
+                f"`limit` ({self.limit} examples) is smaller than one batch ({self.batch_size}): "
+                "nothing would train. Raise `limit` or lower `batch_size`."
+            )
+        if self.batch_size is not None and self.batch_size % self.devices:
+            raise ValueError(
+                f"`batch_size` {self.batch_size} must be divisible by `devices` {self.devices}: "
+                "each device takes an equal share of every batch."
+            )
+        if self.freeze_discriminator and not self.from_preset:
+            raise ValueError(
+                "`freeze_discriminator` (--freeze-d) freezes a pretrained discriminator: it "
+                "needs `from_preset` (--from-preset)."
+            )
+        if self.resume and self.from_preset:
+            raise ValueError(
+                "Pass either `resume` (continue this run folder) or `from_preset` "
+                "(start a new fine-tuning run), not both."
+            )
+        if self.num_labeled and self.classes:
+            raise ValueError("`classes` cannot be combined with semi-supervised training.")
 
 
 def _check_decay_length(out, arguments):
@@ -232,27 +304,7 @@ def _check_run_folder(out, resume, arguments):
         )
 
 
-def train(
-    variant,
-    out,
-    dataset=None,
-    epochs=5,
-    batch_size=None,
-    steps_per_epoch=None,
-    limit=None,
-    seed=0,
-    resume=False,
-    verbose=1,
-    extra_callbacks=(),
-    command=None,
-    from_preset=None,
-    classes=None,
-    freeze_discriminator=None,
-    num_labeled=None,
-    checkpoint_every=None,
-    evaluate_every=None,
-    evaluate_samples=2000,
-):
+def train(variant, out, options=None, extra_callbacks=(), **overrides):
     """Trains a variant with its recipe and writes a run folder.
 
     With `from_preset`, training starts from a zoo preset's weights: the
@@ -262,37 +314,10 @@ def train(
     Args:
         variant: a recipe name (`keras_gans.recipes.names()`).
         out: run folder.
-        dataset: a `keras_gans.datasets.load` name. Defaults to the
-            recipe's (`fashion_mnist`, `fashion_edges`, ...).
-        epochs: total epochs (with `resume`, including those already done).
-        batch_size: defaults to the recipe's.
-        steps_per_epoch: steps of each epoch (default: one pass over the data).
-        limit: use only the first `limit` training examples.
-        seed: model, data order and noise seed: the same seed gives the
-            same weights on the same backend and machine.
-        resume: continue the run in `out` from its checkpoint (exactly: the
-            same weights as an uninterrupted run). The other arguments must
-            be those of the run (`epochs` may grow).
-        verbose: Keras progress bar setting.
+        options: a `TrainOptions`. Defaults to `TrainOptions()`.
         extra_callbacks: more callbacks.
-        command: the command line that started the run, recorded in run.json.
-        from_preset: start from this preset's weights (fine-tuning): the
-            preset's networks, with the recipe's model options (e.g. its
-            loss weights) and optimizers.
-        classes: train only on these labels.
-        freeze_discriminator: freeze the discriminator up to this block
-            (e.g. `"block_1"`) before compiling; needs `from_preset`.
-        num_labeled: semi-supervised variants: how many labelled images
-            (class-balanced; default: the recipe's). Their indices are
-            written to `OUT/labeled_indices.json`.
-        checkpoint_every: checkpoint every this many steps (default: about
-            every 5 minutes of training), and at every epoch end.
-        evaluate_every: measure the model every this many epochs with
-            `keras_gans.callbacks.Evaluate` (FID and the variant's own
-            metrics on `evaluate_samples` samples), logged in metrics.csv and
-            losses.png, with the best model kept in `OUT/best.keras`
-            (`export` takes it).
-        evaluate_samples: samples per measurement.
+        **overrides: fields of `TrainOptions` replacing those of `options`
+            (`train("dcgan", out, epochs=20)`).
 
     Returns:
         The trained model.
@@ -304,30 +329,32 @@ def train(
     # killed? the same call with resume=True continues exactly
     ```
     """
+    unknown = sorted(set(overrides) - {f.name for f in dataclasses.fields(TrainOptions)})
+    if unknown:
+        raise TypeError(f"train() got unknown options {unknown}; see `TrainOptions`.")
+    options = dataclasses.replace(options or TrainOptions(), **overrides)
     cls, recipe = recipes.get(variant)
-    dataset = dataset or recipe.dataset
-    batch_size = batch_size or recipe.batch_size
-    num_labeled = num_labeled or recipe.num_labeled
-    check_train_arguments(epochs, batch_size, steps_per_epoch, limit, seed, checkpoint_every,
-                          resume, from_preset, freeze_discriminator, evaluate_every,
-                          evaluate_samples)
-    if num_labeled and classes:
-        raise ValueError("`classes` cannot be combined with semi-supervised training.")
+    options = dataclasses.replace(
+        options,
+        dataset=options.dataset or recipe.dataset,
+        batch_size=options.batch_size or recipe.batch_size,
+        num_labeled=options.num_labeled or recipe.num_labeled,
+    )
+    options.check()
     arguments = {
-        "command": command, "variant": variant, "dataset": dataset, "epochs": epochs,
-        "batch_size": batch_size, "steps_per_epoch": steps_per_epoch, "limit": limit,
-        "classes": classes, "from_preset": from_preset,
-        "freeze_discriminator": freeze_discriminator, "num_labeled": num_labeled, "seed": seed,
-        "evaluate_every": evaluate_every, "evaluate_samples": evaluate_samples,
+        "variant": variant,
+        **{key: value for key, value in dataclasses.asdict(options).items()
+           if key not in ("resume", "verbose")},
         "backend": keras.backend.backend(), "keras_version": keras.__version__,
     }
-    _check_run_folder(out, resume, arguments)
-    if resume and recipe.learning_rate_decay:
+    _check_run_folder(out, options.resume, arguments)
+    if options.resume and recipe.learning_rate_decay:
         _check_decay_length(out, arguments)
     created = not os.path.exists(out)
     try:
-        return _train(cls, recipe, out, arguments, resume, verbose, extra_callbacks,
-                      checkpoint_every)
+        with backend.data_parallel(options.devices):
+            return _train(cls, recipe, out, arguments, options.resume, options.verbose,
+                          extra_callbacks, options.checkpoint_every)
     except BaseException:
         # A run that failed before its first checkpoint leaves no folder.
         if created and not os.path.exists(os.path.join(out, CHECKPOINT)):
@@ -356,7 +383,7 @@ def _train(cls, recipe, out, arguments, resume, verbose, extra_callbacks, checkp
     initial_step, train_seconds = 0, 0.0
     if resume:
         model = load_model(os.path.join(out, CHECKPOINT))
-        initial_step = int(model.optimizer.iterations)
+        initial_step = int(keras.ops.convert_to_numpy(model.optimizer.iterations))
         progress = os.path.join(out, PROGRESS)
         if os.path.exists(progress):
             train_seconds = _read_json(progress).get("train_seconds", 0.0)

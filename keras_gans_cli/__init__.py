@@ -101,7 +101,7 @@ def build_parser():
     """
     positive, natural, seed = _integer(1), _integer(0), _integer(0, MAX_SEED)
     parser = _Parser(
-        prog="keras-gans", description="Train and use GANs with Keras 3 (TensorFlow or JAX)."
+        prog="keras-gans", description="Train and use GANs with Keras 3 (TensorFlow, JAX or PyTorch)."
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -148,6 +148,12 @@ def build_parser():
     train.add_argument(
         "--num-labeled", type=positive, default=None, metavar="N",
         help="semi-supervised variants: labelled images, balanced over classes (default: the recipe's)",
+    )
+
+    train.add_argument(
+        "--devices", type=positive, default=1, metavar="N",
+        help="train data-parallel on N devices, each taking an equal share of every batch "
+        "(JAX: keras.distribution; TensorFlow: tf.distribute.MirroredStrategy). Default 1",
     )
 
     commands.add_parser("list", help="list the zoo's presets and their measured metrics")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates .venv with keras-gans (editable), both backends and the test tools,
+# Creates .venv with keras-gans (editable), the three backends and the test tools,
 # and installs Debian's Fashion-MNIST package. Safe to run again: it only
 # reinstalls when setup.cfg or pyproject.toml changed.
 set -euo pipefail
@@ -19,7 +19,11 @@ stamp="$VENV/.installed"
 if [ ! -f "$stamp" ] || [ setup.cfg -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ setup.py -nt "$stamp" ]; then
   "$PYTHON" -m venv "$VENV" 2>/dev/null || { apt_install python3-venv && "$PYTHON" -m venv "$VENV"; }
   "$VENV/bin/python" -m pip install -q --upgrade pip
-  "$VENV/bin/python" -m pip install -q -e ".[test,tf-cpu,jax,tensorboard]"
+  # PyTorch first, pinned: the CPU build of 2.13.0 lies on this project's
+  # machines (pip's find-links), where a bare `torch` would fetch a CUDA build
+  # of several GB. TORCH_VERSION picks another.
+  "$VENV/bin/python" -m pip install -q "torch==${TORCH_VERSION:-2.13.0}"
+  "$VENV/bin/python" -m pip install -q -e ".[test,tf-cpu,jax,torch,tensorboard]"
   touch "$stamp"
 fi
 

@@ -19,11 +19,17 @@ def adam(lr=2e-4):
 
 
 def is_traced(x):
-    """True if `x` is a symbolic tensor of a compiled step."""
+    """True if `x` is a tensor of the train step itself: symbolic in a
+    compiled step (TensorFlow, JAX), a torch tensor on the eager torch
+    backend (not a host array)."""
     if keras.backend.backend() == "jax":
         import jax
 
         return isinstance(x, jax.core.Tracer)
+    if keras.backend.backend() == "torch":
+        import torch
+
+        return isinstance(x, torch.Tensor)
     import tensorflow as tf
 
     return not tf.executing_eagerly()

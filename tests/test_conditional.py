@@ -19,6 +19,7 @@ def labelled():
 
 # AC-GAN's class head makes it learn the labels faster: measured 0.54 after
 # 2 epochs (TF) where CGAN is at 0.26, and 0.63 after 4.
+@pytest.mark.large
 @pytest.mark.parametrize("variant,epochs", [("CGAN", 4), ("ACGAN", 2)])
 def test_conditional_samples_follow_their_labels(variant, epochs, labelled):
     images, labels = labelled
@@ -60,6 +61,7 @@ def test_variant_save_round_trip(variant, tmp_path, labelled):
     run_save_round_trip_test(gan, tmp_path, lambda m: m.generate(3, seed=1, **kwargs))
 
 
+@pytest.mark.large
 def test_wgan_gp_critic_steps_and_learning(labelled):
     images, _ = labelled
     gan = kg.models.WGANGP(**SMALL)

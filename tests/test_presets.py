@@ -128,6 +128,7 @@ def test_discriminator_features_support_a_linear_classifier():
     assert accuracy > 0.6  # chance is 0.1
 
 
+@pytest.mark.large
 def test_fine_tuning_on_two_classes_improves_their_fid(evaluator, test_set):
     images, labels = test_set
     shoes = images[np.isin(labels, [5, 7])]

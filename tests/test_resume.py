@@ -24,7 +24,7 @@ from keras_gans import training
 
 # 2 epochs of 8 steps of the dcgan recipe, a checkpoint every 2 steps.
 RUN = dict(epochs=2, batch_size=32, limit=256, checkpoint_every=2)
-OTHER_BACKEND = {"tensorflow": "jax", "jax": "tensorflow"}[keras.backend.backend()]
+OTHER_BACKEND = {"tensorflow": "jax", "jax": "torch", "torch": "tensorflow"}[keras.backend.backend()]
 
 
 def _state(model):

@@ -7,6 +7,7 @@ import keras
 import pytest
 
 import keras_gans as kg
+from keras_gans.core import backend
 from keras_gans.datasets import toy
 from keras_gans.metrics import mode_coverage
 
@@ -38,7 +39,7 @@ def train_ring_gan(seed, data):
         d_optimizer=keras.optimizers.Adam(schedule(), beta_1=0.5),
         g_optimizer=keras.optimizers.Adam(schedule(), beta_1=0.5),
         loss="non_saturating",
-        steps_per_execution=100,
+        steps_per_execution=backend.steps_per_execution(100),
     )
     gan.fit(data, epochs=1, steps_per_epoch=STEPS, verbose=0)
     return mode_coverage(gan.generate(2000, seed=1), toy.ring_centers(), std=0.02)

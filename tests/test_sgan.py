@@ -20,6 +20,7 @@ def test_semi_supervised_batches_are_balanced():
         datasets.semi_supervised(num_labeled=55, limit=4000)
 
 
+@pytest.mark.large
 def test_sgan_learns_a_classifier_from_100_labels():
     ds, _ = datasets.semi_supervised(num_labeled=100, batch_size=64, limit=8192, seed=0)
     gan = kg.models.SGAN(latent_dim=32, generator_filters=(64, 32, 16), discriminator_filters=(32, 64), seed=0)

@@ -163,7 +163,10 @@ class AdversarialModel(ZooModel, keras.Model):
             loss: an adversarial loss name (see `keras_gans.losses.names()`)
                 or an `AdversarialLoss` object.
             **kwargs: passed to `keras.Model.compile` (`jit_compile`,
-                `run_eagerly`, `steps_per_execution`).
+                `run_eagerly`, `steps_per_execution`). With
+                `auto_scale_loss=True` (default) and the `mixed_float16`
+                dtype policy, each optimizer is wrapped in a
+                `keras.optimizers.LossScaleOptimizer`.
         """
         for key in ("optimizer", "metrics", "loss_weights"):
             if key in kwargs:
@@ -171,14 +174,17 @@ class AdversarialModel(ZooModel, keras.Model):
                     f"`{key}` is not an argument of {type(self).__name__}.compile; "
                     "pass `d_optimizer`, `g_optimizer` and `loss` instead."
                 )
-        d_optimizer = _optimizer(d_optimizer, "d_optimizer")
-        g_optimizer = _optimizer(g_optimizer, "g_optimizer")
+        auto_scale_loss = kwargs.pop("auto_scale_loss", True)
+        d_optimizer = self.loss_scaled(_optimizer(d_optimizer, "d_optimizer"), auto_scale_loss)
+        g_optimizer = self.loss_scaled(_optimizer(g_optimizer, "g_optimizer"), auto_scale_loss)
         group = OptimizerGroup(self.extra_optimizers([d_optimizer, g_optimizer]))
         if isinstance(loss, str):
             adversarial_loss = gan_losses.get(loss, real_label=1.0 - self.label_smoothing)
         else:
             adversarial_loss = gan_losses.get(loss)
-        super().compile(optimizer=group, **kwargs)
+        # Each player's optimizer is loss-scaled above: Keras' own wrapping
+        # would scale the group, which applies no gradients.
+        super().compile(optimizer=group, auto_scale_loss=False, **kwargs)
         self.adversarial_loss = adversarial_loss
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
@@ -191,6 +197,20 @@ class AdversarialModel(ZooModel, keras.Model):
         """Compiles with a `Recipe`'s two Adam optimizers and its adversarial loss."""
         d_optimizer, g_optimizer = recipe.optimizers()
         self.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, loss=recipe.loss)
+
+    def loss_scaled(self, optimizer, auto_scale_loss=True):
+        """`optimizer` wrapped in a `keras.optimizers.LossScaleOptimizer`
+        when the model computes in float16 (the `mixed_float16` dtype
+        policy), as `keras.Model.compile(auto_scale_loss=True)` does for a
+        single optimizer; otherwise `optimizer` itself. bfloat16 has
+        float32's range and needs no loss scaling."""
+        if (
+            auto_scale_loss
+            and self.dtype_policy.name == "mixed_float16"
+            and not isinstance(optimizer, keras.optimizers.LossScaleOptimizer)
+        ):
+            return keras.optimizers.LossScaleOptimizer(optimizer, name=f"loss_scaled_{optimizer.name}")
+        return optimizer
 
     def extra_optimizers(self, optimizers):
         """Hook for variants with more networks: returns all optimizers."""

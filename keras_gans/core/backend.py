@@ -1,11 +1,12 @@
 """The only module that knows which Keras backend runs.
 
-Everything else in keras-gans is written with `keras.ops` and calls the four
-functions below. Each has one implementation per backend:
+Everything else in keras-gans is written with `keras.ops` and calls the
+functions below. Each has one implementation per backend (TensorFlow, JAX,
+PyTorch):
 
 - `train_step(model, step_fn, *args)`: adapts a *stateful* step function
   (`step_fn(data) -> logs`, written as if variables were mutable) to the
-  signature the backend's Keras trainer expects. TensorFlow calls
+  signature the backend's Keras trainer expects. TensorFlow and PyTorch call
   `train_step(data)` and variables really are mutable; JAX calls
   `train_step(state, data)` and wants the new state back, so the step runs
   inside a `keras.StatelessScope` seeded with `state` and the updated values
@@ -13,9 +14,25 @@ functions below. Each has one implementation per backend:
 - `minimize(loss_fn, variables, optimizer)`: value-and-grad of `loss_fn` with
   respect to `variables`, then `optimizer.apply`. Non-trainable updates made
   inside `loss_fn` (BatchNorm statistics, seed generator state) are kept.
+  The gradient is that of `optimizer.scale_loss(loss)`, so a
+  `keras.optimizers.LossScaleOptimizer` (mixed precision) scales and
+  unscales it; under `tf.distribute` each replica's loss is divided by the
+  number of replicas, so that the summed gradients are those of the global
+  batch.
 - `input_gradient(fn, x)`: gradient of `sum(fn(x))` with respect to the input
   `x` (for gradient penalties), differentiable again for the outer update.
 - `test_step(model, step_fn, *args)`: like `train_step`, for `evaluate`.
+- `replica_slice(draw, batch_size)`: this replica's part of a draw made for
+  the whole global batch, so that random latents do not depend on how many
+  devices share the batch (`tf.distribute`; elsewhere the draw itself).
+- `steps_per_execution(steps)`: how many steps one compiled call may run
+  (`compile(steps_per_execution=...)`): `steps`, but 1 on torch, whose
+  Keras trainer runs one step per call.
+- `data_parallel(num_devices)`: a context in which models are built and
+  trained data-parallel on that many devices, through each backend's own
+  engine: `keras.distribution.DataParallel` on JAX,
+  `tf.distribute.MirroredStrategy` on TensorFlow. Keras' torch backend has
+  no multi-device `fit`.
 
 Why the JAX path works with two optimizers: the JAX trainer threads only
 `model.optimizer.variables` through its compiled step. `AdversarialModel`
@@ -30,11 +47,13 @@ import keras
 
 BACKEND = keras.backend.backend()
 
-if BACKEND not in ("tensorflow", "jax"):
+SUPPORTED = ("tensorflow", "jax", "torch")
+
+if BACKEND not in SUPPORTED:
     raise ImportError(
-        "keras-gans supports the 'tensorflow' and 'jax' Keras backends; "
-        f"KERAS_BACKEND is '{BACKEND}'. Set KERAS_BACKEND=tensorflow or "
-        "KERAS_BACKEND=jax before importing keras."
+        "keras-gans supports the 'tensorflow', 'jax' and 'torch' Keras backends; "
+        f"KERAS_BACKEND is '{BACKEND}'. Set KERAS_BACKEND to one of them before "
+        "importing keras."
     )
 
 _context = threading.local()
@@ -55,6 +74,26 @@ def _current_state_variables():
     return getattr(_context, "variables", None)
 
 
+def _devices_error(num_devices, found):
+    return ValueError(
+        f"Asked for {num_devices} devices; this machine has {len(found)} usable ones "
+        f"({', '.join(found) or 'none'}). On a CPU, test with virtual devices: "
+        "XLA_FLAGS=--xla_force_host_platform_device_count=N (JAX) or "
+        "tf.config.set_logical_device_configuration (TensorFlow)."
+    )
+
+
+def _check_num_devices(num_devices):
+    if isinstance(num_devices, bool) or not isinstance(num_devices, int) or num_devices < 1:
+        raise ValueError(f"`num_devices` must be an integer >= 1; received {num_devices!r}.")
+
+
+def steps_per_execution(steps):
+    """`steps` for `compile(steps_per_execution=...)`, or 1 where the
+    backend's Keras trainer runs one step per call (torch)."""
+    return 1 if BACKEND == "torch" else int(steps)
+
+
 def _model_state_groups(model, with_optimizer=True):
     groups = [model.trainable_variables, model.non_trainable_variables]
     if with_optimizer:
@@ -72,10 +111,20 @@ if BACKEND == "tensorflow":
     def test_step(model, step_fn, data):
         return step_fn(data)
 
+    def _replicas():
+        context = tf.distribute.get_replica_context()
+        if context is None:  # cross-replica context
+            return 1, 0
+        return context.num_replicas_in_sync, context.replica_id_in_sync_group
+
     def minimize(loss_fn, variables, optimizer):
+        replicas, _ = _replicas()
         with tf.GradientTape() as tape:
             loss, logs = loss_fn()
-        grads = tape.gradient(loss, variables)
+            # Replicas' gradients are summed: each contributes its share of
+            # the global batch's mean (as Keras' own losses do).
+            scaled = optimizer.scale_loss(loss / replicas if replicas > 1 else loss)
+        grads = tape.gradient(scaled, variables)
         optimizer.apply(grads, variables)
         return loss, logs
 
@@ -86,9 +135,84 @@ if BACKEND == "tensorflow":
             y = tf.reduce_sum(fn(x))
         return tape.gradient(y, x)
 
+    def replica_slice(draw, batch_size):
+        replicas, index = _replicas()
+        if replicas == 1:
+            return draw(batch_size)
+        start = index * batch_size
+        return draw(batch_size * replicas)[start : start + batch_size]
+
+    @contextlib.contextmanager
+    def data_parallel(num_devices):
+        _check_num_devices(num_devices)
+        if num_devices == 1:
+            yield
+            return
+        # GPUs first; else CPUs (virtual ones, set up before TensorFlow starts).
+        found = [d.name for d in tf.config.list_logical_devices("GPU")]
+        if len(found) < num_devices:
+            found = [d.name for d in tf.config.list_logical_devices("CPU")]
+        if len(found) < num_devices:
+            raise _devices_error(num_devices, found)
+        devices = tuple(found[:num_devices])
+        # One strategy per set of devices for the process: a second
+        # MirroredStrategy over the same devices restarts the collective
+        # instance keys, and its all-reduces collide with the first's.
+        if devices not in _strategies:
+            _strategies[devices] = tf.distribute.MirroredStrategy(list(devices))
+        with _strategies[devices].scope():
+            yield
+
+    _strategies = {}
+
+elif BACKEND == "torch":
+    import torch
+
+    def train_step(model, step_fn, data):
+        return step_fn(data)
+
+    def test_step(model, step_fn, data):
+        return step_fn(data)
+
+    def _detached(value):
+        return value.detach() if isinstance(value, torch.Tensor) else value
+
+    def minimize(loss_fn, variables, optimizer):
+        with torch.enable_grad():
+            loss, logs = loss_fn()
+            scaled = optimizer.scale_loss(loss)
+        # `autograd.grad` rather than `backward`: no `.grad` accumulates on
+        # the other player's weights, which this update leaves alone.
+        grads = torch.autograd.grad(scaled, [v.value for v in variables], allow_unused=True)
+        with torch.no_grad():
+            optimizer.apply(list(grads), variables)
+        return _detached(loss), {key: _detached(value) for key, value in logs.items()}
+
+    def input_gradient(fn, x):
+        x = keras.ops.convert_to_tensor(x)
+        if not x.requires_grad:  # e.g. real images (R1): a leaf to differentiate
+            x = x.detach().requires_grad_(True)
+        with torch.enable_grad():
+            y = torch.sum(fn(x))
+            # create_graph: the penalty built on it is differentiated again.
+            return torch.autograd.grad(y, x, create_graph=True)[0]
+
+    def replica_slice(draw, batch_size):
+        return draw(batch_size)
+
+    @contextlib.contextmanager
+    def data_parallel(num_devices):
+        _check_num_devices(num_devices)
+        if num_devices > 1:
+            raise ValueError(
+                f"Asked for {num_devices} devices: Keras' torch backend trains on one device "
+                "(`fit` has no multi-device engine). Use KERAS_BACKEND=jax "
+                "(keras.distribution) or tensorflow (tf.distribute) for data parallelism."
+            )
+        yield
+
 else:  # jax
     import jax
-
     def _run_stateless(model, step_fn, state, data, with_optimizer):
         groups = _model_state_groups(model, with_optimizer)
         mapping = [
@@ -132,17 +256,25 @@ else:  # jax
             with keras.StatelessScope(state_mapping=mapping) as scope:
                 with _state_variables(state_variables):
                     loss, logs = loss_fn()
+                    scaled = optimizer.scale_loss(loss)
             updated = [scope.get_current_value(v) for v in others]
-            return loss, (logs, updated)
+            return scaled, (loss, logs, updated)
 
-        (loss, (logs, updated)), grads = jax.value_and_grad(pure_loss, has_aux=True)(
+        (_, (loss, logs, updated)), grads = jax.value_and_grad(pure_loss, has_aux=True)(
             [v.value for v in variables]
         )
         # Carry non-trainable updates (BatchNorm statistics, seed state) out
         # of the differentiated function into the step's scope.
         for variable, value in zip(others, updated):
             variable.assign(value)
-        optimizer.apply(grads, variables)
+        # The optimizer's pure update, as Keras' JAX trainer applies it: a
+        # stateful `apply` would assign inside `LossScaleOptimizer`'s
+        # `cond` branches, whose values cannot leave them.
+        new_values, new_slots = optimizer.stateless_apply(
+            [v.value for v in optimizer.variables], grads, [v.value for v in variables]
+        )
+        for variable, value in zip(variables + list(optimizer.variables), new_values + new_slots):
+            variable.assign(value)
         return loss, logs
 
     def input_gradient(fn, x):
@@ -158,3 +290,25 @@ else:  # jax
                 return jax.numpy.sum(fn(inputs))
 
         return jax.grad(summed)(x)
+
+    def replica_slice(draw, batch_size):
+        # `keras.distribution` runs one program over the global batch.
+        return draw(batch_size)
+
+    @contextlib.contextmanager
+    def data_parallel(num_devices):
+        _check_num_devices(num_devices)
+        if num_devices == 1:
+            yield
+            return
+        found = keras.distribution.list_devices()
+        if len(found) < num_devices:
+            raise _devices_error(num_devices, found)
+        previous = keras.distribution.distribution()
+        keras.distribution.set_distribution(
+            keras.distribution.DataParallel(devices=found[:num_devices])
+        )
+        try:
+            yield
+        finally:
+            keras.distribution.set_distribution(previous)

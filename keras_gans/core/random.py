@@ -19,6 +19,8 @@ z = draw.normal((8, 100))  # the same array on TensorFlow and JAX
 import keras
 import numpy as np
 
+from keras_gans.core import backend
+
 MAX_SEED = 2**32 - 1
 
 
@@ -66,16 +68,29 @@ class NumpySource:
 
 
 class KerasSource:
-    """`keras.random` draws from a `SeedGenerator` (in-graph)."""
+    """`keras.random` draws from a `SeedGenerator` (in-graph).
+
+    Shapes are batch-first. Under `tf.distribute` every replica draws for
+    the global batch and keeps its own slice (`backend.replica_slice`), so
+    the draws of a step do not depend on how many devices share the batch.
+    """
 
     def __init__(self, seed_generator):
         self.seed_generator = seed_generator
 
+    def _draw(self, shape, draw):
+        shape = tuple(shape)
+        return backend.replica_slice(lambda n: draw((n,) + shape[1:]), shape[0])
+
     def normal(self, shape):
-        return keras.random.normal(shape, seed=self.seed_generator)
+        return self._draw(shape, lambda s: keras.random.normal(s, seed=self.seed_generator))
 
     def uniform(self, shape, low=0.0, high=1.0):
-        return keras.random.uniform(shape, minval=low, maxval=high, seed=self.seed_generator)
+        return self._draw(
+            shape, lambda s: keras.random.uniform(s, minval=low, maxval=high, seed=self.seed_generator)
+        )
 
     def randint(self, shape, low, high):
-        return keras.random.randint(shape, low, high, seed=self.seed_generator, dtype="int32")
+        return self._draw(
+            shape, lambda s: keras.random.randint(s, low, high, seed=self.seed_generator, dtype="int32")
+        )

@@ -11,10 +11,12 @@ import math
 import keras
 from keras import layers
 
+from keras_gans.layers.precision import OUTPUT_DTYPE
 from keras_gans.layers.spectral import SpectralConv2D, SpectralDense
+from keras_gans.layers.subpixel import SubPixelUpsampling
 from keras_gans.layers.weight_norm import WeightNormConv2D
 
-UPSAMPLING_MODES = ("nearest", "bilinear", "transpose")
+UPSAMPLING_MODES = ("nearest", "bilinear", "transpose", "subpixel")
 
 
 def upsample_conv(x, filters, kernel_size, mode, name):
@@ -23,12 +25,18 @@ def upsample_conv(x, filters, kernel_size, mode, name):
     `"nearest"`/`"bilinear"`: `UpSampling2D` then `Conv2D` (no checkerboard
     artifacts, and faster than `Conv2DTranspose` under XLA on CPU; see
     benchmarks/RESULTS.md). `"transpose"`: a strided `Conv2DTranspose`, as in
-    the DCGAN paper.
+    the DCGAN paper. `"subpixel"`: a `Conv2D` to `4 * filters` channels at the
+    input's resolution, then `depth_to_space` (Shi et al., 2016), which
+    computes a transposed convolution's kind of output without its slow
+    weight gradient under XLA.
     """
     if mode == "transpose":
         return layers.Conv2DTranspose(
             filters, kernel_size, strides=2, padding="same", use_bias=False, name=f"{name}_conv"
         )(x)
+    if mode == "subpixel":
+        x = layers.Conv2D(4 * filters, kernel_size, padding="same", use_bias=False, name=f"{name}_conv")(x)
+        return SubPixelUpsampling(2, name=f"{name}_shuffle")(x)
     x = layers.UpSampling2D(2, interpolation=mode, name=f"{name}_upsample")(x)
     return layers.Conv2D(filters, kernel_size, padding="same", use_bias=False, name=f"{name}_conv")(x)
 
@@ -48,7 +56,8 @@ def generator_body(x, image_shape, filters, kernel_size, upsampling, activation=
         x = upsample_conv(x, f, kernel_size, upsampling, name=f"block_{i}")
         x = layers.BatchNormalization(name=f"block_{i}_bn")(x)
         x = layers.ReLU(name=f"block_{i}_act")(x)
-    return layers.Conv2D(channels, kernel_size, padding="same", activation=activation, name="image")(x)
+    return layers.Conv2D(channels, kernel_size, padding="same", activation=activation,
+                         dtype=OUTPUT_DTYPE, name="image")(x)
 
 
 def discriminator_body(x, filters, kernel_size, dropout=0.0, normalization="batch",
@@ -126,4 +135,4 @@ def dense_head(x, units, name, spectral_normalization=False):
     """A linear output head (`Dense`, or `SpectralDense` when the
     discriminator is spectrally normalized)."""
     dense = SpectralDense if spectral_normalization else layers.Dense
-    return dense(units, name=name)(x)
+    return dense(units, dtype=OUTPUT_DTYPE, name=name)(x)

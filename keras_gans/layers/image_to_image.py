@@ -11,39 +11,10 @@ depends on the other images of its batch.
 """
 
 import keras
-from keras import layers, ops
+from keras import layers
 
-
-@keras.saving.register_keras_serializable(package="keras_gans")
-class SubPixelUpsampling(layers.Layer):
-    """Rearranges `scale**2 * C` channels into a `scale`x larger image with
-    `C` channels (`keras.ops.depth_to_space`, Shi et al., 2016).
-
-    Args:
-        scale: the upsampling factor. Defaults to `2`.
-
-    Example:
-
-    ```python
-    x = keras.layers.Conv2D(4 * 64, 3, padding="same")(x)
-    x = SubPixelUpsampling(2)(x)   # (h, w, 256) -> (2h, 2w, 64)
-    ```
-    """
-
-    def __init__(self, scale=2, **kwargs):
-        super().__init__(**kwargs)
-        self.scale = int(scale)
-
-    def call(self, x):
-        return ops.depth_to_space(x, self.scale, data_format="channels_last")
-
-    def compute_output_shape(self, input_shape):
-        n, h, w, c = input_shape
-        s = self.scale
-        return (n, None if h is None else h * s, None if w is None else w * s, c // (s * s))
-
-    def get_config(self):
-        return {**super().get_config(), "scale": self.scale}
+from keras_gans.layers.precision import OUTPUT_DTYPE
+from keras_gans.layers.subpixel import SubPixelUpsampling
 
 
 def instance_norm(name):
@@ -114,7 +85,7 @@ def unet_generator(image_shape, output_channels=None, filters=(32, 64, 128), dro
         if dropout and j - len(filters) <= 3:
             x = layers.Dropout(dropout, name=f"block_{j}_dropout")(x)
     x = layers.Conv2D(output_channels or image_shape[-1], 3, padding="same", activation="tanh",
-                      name="image")(x)
+                      dtype=OUTPUT_DTYPE, name="image")(x)
     return keras.Model(source, x, name="generator")
 
 
@@ -143,7 +114,8 @@ def resnet_generator(image_shape, filters=(32, 64, 128), num_residual=4):
         x = residual_block(x, filters[-1], f"residual_{r + 1}")
     for i, f in enumerate(reversed(filters[:-1]), start=len(filters) + 1):
         x = upsample_block(x, f, f"block_{i}")
-    x = layers.Conv2D(image_shape[-1], 7, padding="same", activation="tanh", name="image")(x)
+    x = layers.Conv2D(image_shape[-1], 7, padding="same", activation="tanh", dtype=OUTPUT_DTYPE,
+                      name="image")(x)
     return keras.Model(source, x, name="generator")
 
 
@@ -173,7 +145,7 @@ def patch_discriminator(image_shape, condition_shape=None, filters=(32, 64, 128)
         last = i == len(filters)
         x = conv_block(x, f, 4, 1 if last else 2, f"block_{i}", norm=i > 1)
     x = layers.Identity(name="features")(x)
-    logits = layers.Conv2D(1, 4, padding="same", name="logits")(x)
+    logits = layers.Conv2D(1, 4, padding="same", dtype=OUTPUT_DTYPE, name="logits")(x)
     return keras.Model(inputs if len(inputs) > 1 else sample, logits, name=name)
 
 
@@ -202,7 +174,8 @@ def srresnet_generator(source_shape, scale=4, filters=64, num_residual=8):
     x = layers.Add(name="block_2_skip")([x, stem])
     for i in range(scale.bit_length() - 1):
         x = upsample_block(x, filters, f"block_{i + 3}", norm=False, activation="prelu")
-    x = layers.Conv2D(source_shape[-1], 9, padding="same", activation="tanh", name="image")(x)
+    x = layers.Conv2D(source_shape[-1], 9, padding="same", activation="tanh", dtype=OUTPUT_DTYPE,
+                      name="image")(x)
     return keras.Model(source, x, name="generator")
 
 
@@ -222,5 +195,5 @@ def strided_discriminator(image_shape, filters=(16, 32, 64), dense_units=128):
     x = layers.Flatten(name="flatten")(x)
     x = layers.Dense(dense_units, name="dense")(x)
     x = layers.LeakyReLU(0.2, name="features")(x)
-    logits = layers.Dense(1, name="logits")(x)
+    logits = layers.Dense(1, dtype=OUTPUT_DTYPE, name="logits")(x)
     return keras.Model(sample, logits, name="discriminator")

@@ -238,7 +238,10 @@ class ModulatedConv2D(keras.layers.Layer):
         features_shape, w_shape = input_shape
         channels = int(features_shape[-1])
         k = self.kernel_size
-        self.affine = EqualizedDense(channels, bias_initializer_value=1.0, name="affine")
+        # Sublayers compute in this layer's dtype (float32 for an output
+        # layer under mixed precision).
+        self.affine = EqualizedDense(channels, bias_initializer_value=1.0, dtype=self.dtype_policy,
+                                     name="affine")
         self.affine.build(w_shape)
         self.kernel = self.add_weight(
             shape=(k, k, channels, self.filters),
@@ -248,10 +251,10 @@ class ModulatedConv2D(keras.layers.Layer):
         self.bias = self.add_weight(shape=(self.filters,), initializer="zeros", name="bias")
         self.scale = 1.0 / math.sqrt(k * k * channels)
         if self.upsample:
-            self.upsampling = keras.layers.UpSampling2D(2, interpolation="bilinear")
+            self.upsampling = keras.layers.UpSampling2D(2, interpolation="bilinear", dtype=self.dtype_policy)
             self.upsampling.build(features_shape)
         if self.noise:
-            self.noise_injection = NoiseInjection(seed=self.seed, name="noise")
+            self.noise_injection = NoiseInjection(seed=self.seed, dtype=self.dtype_policy, name="noise")
             self.noise_injection.build(self.compute_output_shape(input_shape))
 
     def call(self, inputs, training=False):

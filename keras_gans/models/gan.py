@@ -8,6 +8,7 @@ from keras import layers
 from keras_gans.core.adversarial import AdversarialModel
 from keras_gans.core.recipe import Recipe
 from keras_gans.layers.minibatch import MinibatchStdDev
+from keras_gans.layers.precision import OUTPUT_DTYPE
 
 
 def build_mlp_generator(latent_dim, data_shape, units, output_activation):
@@ -16,7 +17,8 @@ def build_mlp_generator(latent_dim, data_shape, units, output_activation):
     for i, width in enumerate(units, start=1):
         x = layers.Dense(width, name=f"block_{i}_dense")(x)
         x = layers.LeakyReLU(0.2, name=f"block_{i}_act")(x)
-    x = layers.Dense(math.prod(data_shape), activation=output_activation, name="output")(x)
+    x = layers.Dense(math.prod(data_shape), activation=output_activation, dtype=OUTPUT_DTYPE,
+                     name="output")(x)
     outputs = layers.Reshape(data_shape, name="sample")(x)
     return keras.Model(latents, outputs, name="generator")
 
@@ -32,7 +34,7 @@ def build_mlp_discriminator(data_shape, units, dropout, minibatch_stddev=0):
         if dropout:
             x = layers.Dropout(dropout, name=f"block_{i}_dropout")(x)
     features = layers.Identity(name="features")(x)
-    logits = layers.Dense(1, name="logits")(features)
+    logits = layers.Dense(1, dtype=OUTPUT_DTYPE, name="logits")(features)
     return keras.Model(samples, logits, name="discriminator")
 
 

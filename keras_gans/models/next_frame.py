@@ -11,6 +11,7 @@ from keras_gans.core.recipe import Recipe
 from keras_gans.datasets import moving
 from keras_gans.images import save_grid
 from keras_gans.layers.image_to_image import SubPixelUpsampling, patch_discriminator
+from keras_gans.layers.precision import OUTPUT_DTYPE
 from keras_gans.metrics import video
 from keras_gans.models.translation import PairedTranslationGAN, check_images
 
@@ -59,7 +60,7 @@ def next_frame_generator(past_shape, output_channels=1, filters=(32, 48, 64)):
         x = layers.Add(name=f"block_{j}_skip")([x, skip])
         x = layers.Conv2D(f, 3, padding="same", name=f"block_{j}_conv")(x)
         x = layers.LeakyReLU(0.2, name=f"block_{j}_act")(x)
-    x = layers.Conv2D(4 * output_channels, 3, padding="same", name="image_conv")(x)
+    x = layers.Conv2D(4 * output_channels, 3, padding="same", dtype=OUTPUT_DTYPE, name="image_conv")(x)
     x = SubPixelUpsampling(2, name="image_shuffle")(x)
     x = layers.Activation("tanh", name="image")(x)
     return keras.Model(past, x, name="generator")

@@ -14,6 +14,7 @@ from keras_gans.core.adversarial import AdversarialModel, check_latent_dim
 from keras_gans.core.recipe import Recipe
 from keras_gans.layers.blocks import noisy_weight_normalized_body
 from keras_gans.layers.conditioning import check_training_labels
+from keras_gans.layers.precision import OUTPUT_DTYPE
 from keras_gans.layers.weight_norm import WeightNormDense
 from keras_gans.models.image_networks import ImageNetworks
 
@@ -129,7 +130,7 @@ class SGAN(ImageNetworks, AdversarialModel):
     def image_head(self, features, units, name):
         if self.discriminator_architecture == "dcgan":
             return super().image_head(features, units, name)
-        return WeightNormDense(units, name=name)(features)
+        return WeightNormDense(units, dtype=OUTPUT_DTYPE, name=name)(features)
 
     @property
     def classifier(self):

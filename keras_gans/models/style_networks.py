@@ -20,6 +20,7 @@ import math
 
 import keras
 
+from keras_gans.layers.precision import OUTPUT_DTYPE
 from keras_gans.layers.style import (
     EqualizedConv2D,
     EqualizedDense,
@@ -75,7 +76,7 @@ def synthesis_network(channels, w_dim, image_channels, seed=None, name="synthesi
     x = LearnedConstant((BASE_RESOLUTION, BASE_RESOLUTION, channels[0]), name="constant")(styles)
     x = ModulatedConv2D(channels[0], 3, noise=True, seed=noise_seed(0), name="conv_4")([x, style(0)])
     image = ModulatedConv2D(
-        image_channels, 1, demodulate=False, activation=None, name="to_rgb_4"
+        image_channels, 1, demodulate=False, activation=None, dtype=OUTPUT_DTYPE, name="to_rgb_4"
     )([x, style(1)])
     index = 1
     for size, filters in zip(resolutions(channels)[1:], channels[1:]):
@@ -87,7 +88,8 @@ def synthesis_network(channels, w_dim, image_channels, seed=None, name="synthesi
         )
         skip = keras.layers.UpSampling2D(2, interpolation="bilinear", name=f"upsample_rgb_{size}")(image)
         rgb = ModulatedConv2D(
-            image_channels, 1, demodulate=False, activation=None, name=f"to_rgb_{size}"
+            image_channels, 1, demodulate=False, activation=None, dtype=OUTPUT_DTYPE,
+            name=f"to_rgb_{size}",
         )([x, style(index + 2)])
         image = keras.layers.Add(name=f"add_rgb_{size}")([skip, rgb])
         index += 2
@@ -131,5 +133,5 @@ def residual_discriminator(image_shape, channels, mbstd_group_size=4, name="disc
     x = EqualizedConv2D(channels[0], 3, activation="leaky_relu", name="epilogue_conv")(x)
     x = keras.layers.Flatten(name="flatten")(x)
     x = EqualizedDense(channels[0], activation="leaky_relu", name="features")(x)
-    logits = EqualizedDense(1, name="logits")(x)
+    logits = EqualizedDense(1, dtype=OUTPUT_DTYPE, name="logits")(x)
     return keras.Model(images, logits, name=name)

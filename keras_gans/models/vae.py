@@ -10,6 +10,7 @@ from keras_gans.core import logged, random
 from keras_gans.core.recipe import Recipe
 from keras_gans.core.zoo_model import ZooModel
 from keras_gans.layers.blocks import discriminator_body, generator_body
+from keras_gans.layers.precision import OUTPUT_DTYPE
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -114,8 +115,8 @@ class VAE(ZooModel, keras.Model):
 
         images = keras.Input(image_shape, name="images")
         features = discriminator_body(images, encoder_filters, self.kernel_size, normalization=None)
-        z_mean = layers.Dense(self.latent_dim, name="z_mean")(features)
-        z_log_var = layers.Dense(self.latent_dim, name="z_log_var")(features)
+        z_mean = layers.Dense(self.latent_dim, dtype=OUTPUT_DTYPE, name="z_mean")(features)
+        z_log_var = layers.Dense(self.latent_dim, dtype=OUTPUT_DTYPE, name="z_log_var")(features)
         self.encoder = keras.Model(images, [z_mean, z_log_var], name="encoder")
         latents = keras.Input((self.latent_dim,), name="latents")
         logits = generator_body(
@@ -199,6 +200,9 @@ class VAE(ZooModel, keras.Model):
             `(reconstruction_loss, kl_loss)`, each of shape `(batch,)`.
         """
         targets = (ops.cast(images, "float32") + 1.0) / 2.0
+        # Tensors (NumPy arrays from `predict` too): NumPy on the left of an
+        # operator would not defer to a torch tensor.
+        outputs = {key: ops.convert_to_tensor(value) for key, value in outputs.items()}
         logits = outputs["logits"]
         cross_entropy = ops.softplus(logits) - targets * logits
         reconstruction = ops.sum(ops.reshape(cross_entropy, (ops.shape(logits)[0], -1)), axis=1)

@@ -1,0 +1,102 @@
+"""Writes the `throughput` section of benchmarks/RESULTS.md from
+benchmarks/throughput.json (what benchmarks/throughput.py measured)."""
+
+import results_sections
+
+BEGIN, END = "<!-- throughput:begin -->", "<!-- throughput:end -->"
+BACKENDS = ("tensorflow", "jax", "torch")
+
+
+def _cell(value, digits=0):
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _ratio(a, b):
+    return None if a is None or b is None else a / b
+
+
+def write(results):
+    rows = list(results.values())
+    default = [r for r in rows if r["policy"] == "float32" and r["devices"] == 1]
+    # The recipe's batch per model: the most common batch of its rows.
+    recipe_batch = {}
+    for r in default:
+        recipe_batch.setdefault(r["model"], []).append(r["batch_size"])
+    recipe_batch = {m: max(set(b), key=b.count) for m, b in recipe_batch.items()}
+    models = list(dict.fromkeys(r["model"] for r in default))
+    machine = sorted({r["machine"] for r in rows})
+    dates = sorted({r["date"] for r in rows})
+
+    lines = [
+        BEGIN,
+        "Reproduce: `.venv/bin/python benchmarks/throughput.py` (every variant on every backend; "
+        "`--model NAME`, `--backends`, `--batch-sizes`, `--policy`, `--devices` select). "
+        f"Machine: {', '.join(machine)}; {dates[0]} to {dates[-1]}. Images per second after "
+        "warm-up, 20 timed steps, each cell in its own process.",
+        "",
+        "*fit* is the variant's `fit` on its recipe's `tf.data` pipeline (the preset's "
+        "architecture, its recipe's optimizers, loss and batch); *loop* is the plain "
+        "hand-written loop of the same networks in `benchmarks/reference.py` (`tf.function` + "
+        "`GradientTape`; `jax.jit` of `stateless_call`; eager `torch.autograd`). *JAX/TF* and "
+        "*torch/TF* compare `fit` across backends.",
+        "",
+        "| variant | batch | TF fit | TF loop | TF fit/loop | JAX fit | JAX loop | JAX fit/loop "
+        "| torch fit | torch loop | torch fit/loop | JAX/TF | torch/TF |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for model in models:
+        batch = recipe_batch[model]
+        cells = {r["backend"]: r for r in default if r["model"] == model and r["batch_size"] == batch}
+        fit = {b: cells[b]["fit"] if b in cells else None for b in BACKENDS}
+        loop = {b: cells[b].get("loop") if b in cells else None for b in BACKENDS}
+        parts = [model, str(batch)]
+        for b in BACKENDS:
+            parts += [_cell(fit[b]), _cell(loop[b]), _cell(_ratio(fit[b], loop[b]), 2)]
+        parts += [_cell(_ratio(fit["jax"], fit["tensorflow"]), 2),
+                  _cell(_ratio(fit["torch"], fit["tensorflow"]), 2)]
+        lines.append("| " + " | ".join(parts) + " |")
+
+    sweep = [r for r in default if r["model"] == "dcgan"]
+    batches = sorted({r["batch_size"] for r in sweep})
+    if len(batches) > 1:
+        lines += [
+            "",
+            "Step time against batch size (DCGAN, `--model dcgan --batch-sizes 32 64 128 256 512`): "
+            "milliseconds per `fit` step, and the process's peak resident memory.",
+            "",
+            "| batch | " + " | ".join(f"{b} ms/step | {b} img/s | {b} peak MB" for b in BACKENDS) + " |",
+            "|---|" + "---|" * (3 * len(BACKENDS)),
+        ]
+        for batch in batches:
+            cells = {r["backend"]: r for r in sweep if r["batch_size"] == batch}
+            parts = [str(batch)]
+            for b in BACKENDS:
+                r = cells.get(b)
+                parts += [_cell(r and r["fit_step_ms"], 1), _cell(r and r["fit"]),
+                          _cell(r and r["peak_rss_mb"])]
+            lines.append("| " + " | ".join(parts) + " |")
+
+    special = [r for r in rows if r["policy"] != "float32" or r["devices"] != 1]
+    if special:
+        lines += [
+            "",
+            "Mixed precision and data parallelism on this CPU (`--policy`, `--devices 2` on two "
+            "virtual CPU devices: XLA's host platform on JAX, logical devices on TensorFlow). Both "
+            "are correctness runs here: this CPU has no fast float16/bfloat16 arithmetic, and two "
+            "virtual devices share the same two cores, so neither is expected to be faster; "
+            "their speed is a GPU question. *float32* is the same cell at the default settings.",
+            "",
+            "| variant | backend | batch | policy | devices | fit (img/s) | float32, 1 device (img/s) | ratio |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for r in sorted(special, key=lambda r: (r["model"], r["policy"], r["devices"], r["backend"])):
+            base = next((d for d in default if d["model"] == r["model"] and d["backend"] == r["backend"]
+                         and d["batch_size"] == r["batch_size"]), None)
+            base_fit = base["fit"] if base else None
+            lines.append(
+                f"| {r['model']} | {r['backend']} | {r['batch_size']} | {r['policy']} | {r['devices']} | "
+                f"{_cell(r['fit'])} | {_cell(base_fit)} | {_cell(_ratio(r['fit'], base_fit), 2)} |"
+            )
+    lines.append(END)
+    results_sections.write_section(BEGIN, END, "Training throughput: fit vs a plain loop, per backend",
+                                   "\n".join(lines) + "\n")
