@@ -403,6 +403,15 @@ def _variables(spec, player):
 def make_step(spec):
     """`step(batch, extra) -> loss`: one training step of `spec` on a dict of
     NumPy arrays, hand-written for the running backend."""
+    for player in spec.players:
+        # `stateless_apply` pairs gradients and slots by position: the
+        # player's variables must be in the order its optimizer was built on.
+        variables = _variables(spec, player)
+        if not player.optimizer.built:
+            player.optimizer.build(variables)
+        built = getattr(player.optimizer, "_trainable_variables", None)
+        if built is not None:
+            assert [id(v) for v in built] == [id(v) for v in variables], player.name
     return {"tensorflow": _tensorflow_step, "jax": _jax_step, "torch": _torch_step}[BACKEND](spec)
 
 
@@ -512,6 +521,7 @@ def _jax_step(spec):
     @functools.partial(jax.jit, static_argnums=(2,))
     def step(state, batch, extra):
         trainable, non_trainable, slots = state
+        slots = dict(slots)
         for player in spec.players:
             for r in range(player.repeats):
                 own = [trainable[n] for n in player.networks]
@@ -528,13 +538,16 @@ def _jax_step(spec):
                     trainable = {**trainable, name: flat[:size]}
                     flat = flat[size:]
         for average, name, decay in spec.averages:
-            net = networks[name]
+            net, copy = networks[name], networks[average]
             current = _by_weight(net, trainable[name], non_trainable[name])
-            old = non_trainable[average]  # a frozen copy: all its weights
-            non_trainable = {**non_trainable, average: [
-                c + (a - c) * decay if w.trainable else c
-                for a, c, w in zip(old, current, net.weights)
-            ]}
+            # The frozen copy holds its weights (and seed states) as
+            # non-trainable variables: update those that mirror a weight.
+            slot = {id(v): i for i, v in enumerate(copy.non_trainable_variables)}
+            values = list(non_trainable[average])
+            for w_copy, w, c in zip(copy.weights, net.weights, current):
+                i = slot[id(w_copy)]
+                values[i] = c + (values[i] - c) * decay if w.trainable else c
+            non_trainable = {**non_trainable, average: values}
         return (trainable, non_trainable, slots), loss
 
     state = [(

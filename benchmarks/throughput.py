@@ -1,14 +1,15 @@
 """Training throughput of every zoo variant: `fit` vs a plain hand-written
 loop of the same networks, on every backend.
 
-For each variant the preset's architecture (from the zoo) is compiled with
-its recipe and trained on its recipe's dataset. `fit` is the model's own
+Each variant is built, compiled and fed as `keras-gans train NAME` does (its
+recipe's model, optimizers, loss, batch size and dataset; fresh weights). `fit` is the model's own
 `fit` (Keras' trainer, keras-gans' step, the per-batch data checks); the
 *loop* is `benchmarks/reference.py`: the same networks, optimizers, losses
 and passes, hand-written for the backend. Images per second after warm-up
 (JAX compilation, `tf.function` tracing); both are timed in the same
-process, one after the other, and each (backend, variant, batch) in a fresh
-process, so that its peak resident memory (`ru_maxrss`) is its own.
+process, in alternating rounds (the median round counts), and each (backend,
+variant, batch) in a fresh process, so that its peak resident memory
+(`ru_maxrss`) is its own.
 
     .venv/bin/python benchmarks/throughput.py                    # every variant, every backend
     .venv/bin/python benchmarks/throughput.py --model dcgan --backends jax
@@ -34,22 +35,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 RESULTS_JSON = os.path.join(HERE, "throughput.json")
 BACKENDS = ("tensorflow", "jax", "torch")
-# One preset per variant: the architecture that is timed.
-PRESETS = {
-    "gan": "gan_fashion_mnist",
-    "dcgan": "dcgan_fashion_mnist",
-    "wgan_gp": "wgan_gp_fashion_mnist",
-    "cgan": "cgan_fashion_mnist",
-    "acgan": "acgan_fashion_mnist",
-    "infogan": "infogan_fashion_mnist",
-    "sgan": "sgan_fashion_mnist_100labels",
-    "pix2pix": "pix2pix_fashion_edges",
-    "cyclegan": "cyclegan_fashion_sneaker_boot",
-    "srgan": "srgan_fashion_x4",
-    "stylegan": "stylegan_fashion_mnist",
-    "vae": "vae_fashion_mnist",
-    "video_adversarial": "video_next_frame_fashion",
-}
+# One recipe per variant: what `keras-gans train NAME` builds and trains.
+VARIANTS = ("gan", "dcgan", "wgan_gp", "cgan", "acgan", "infogan", "sgan", "pix2pix", "cyclegan",
+            "srgan", "stylegan", "vae", "video_adversarial")
 
 
 # ---------------------------------------------------------------- one cell (worker)
@@ -69,22 +57,16 @@ def _devices_setup(devices):
             )
 
 
-def _variant_of(card):
-    return card["recipe"]["variant"]
-
-
-def build(model_name, policy, devices, batch_size):
-    """The preset's architecture, fresh weights from the preset, compiled
-    with its recipe; and its recipe's data."""
+def build(variant, policy, devices, batch_size, overrides):
+    """The variant as `keras-gans train` builds it (its recipe's model,
+    optimizers, loss, batch and dataset; fresh weights), under `policy`."""
     import keras
 
-    from keras_gans import datasets, recipes, zoo
-    from keras_gans.core import backend, presets
+    from keras_gans import datasets, recipes
+    from keras_gans.core import backend
 
     keras.config.set_dtype_policy(policy)
-    card = presets.read_card(presets.resolve(PRESETS[model_name]))
-    variant = _variant_of(card)
-    cls, recipe = recipes.get(variant)
+    _, recipe = recipes.get(variant)
     batch_size = batch_size or recipe.batch_size
     if recipe.num_labeled:
         data, _ = datasets.semi_supervised(recipe.dataset, num_labeled=recipe.num_labeled,
@@ -93,63 +75,79 @@ def build(model_name, policy, devices, batch_size):
         data = datasets.load(recipe.dataset, batch_size=batch_size, limit=4096, seed=0,
                              with_labels=recipe.with_labels)
     with backend.data_parallel(devices):
-        model = zoo.load(PRESETS[model_name])
-        if policy != "float32":  # the preset's layers are float32; rebuild under the policy
-            model = type(model).from_config({**model.get_config(), "dtype": policy})
-        recipe.compile(model)
-    return model, data.repeat(), batch_size, variant
+        model = recipes.build(variant, element_spec=data.element_spec, seed=0, **overrides)
+    return model, data.repeat(), batch_size
 
 
-def time_fit(model, data, steps, warmup):
-    model.fit(data, steps_per_epoch=warmup, epochs=1, verbose=0)
-    start = time.perf_counter()
-    model.fit(data, steps_per_epoch=steps, epochs=1, verbose=0)
-    return time.perf_counter() - start
+def fit_runner(model, data):
+    """`run(steps)`: that many `fit` steps."""
+    return lambda steps: model.fit(data, steps_per_epoch=steps, epochs=1, verbose=0)
 
 
-def time_loop(model, data, steps, warmup):
+def loop_runner(model, data):
+    """`run(steps)`: that many steps of the hand-written loop
+    (`benchmarks/reference.py`) on the same kind of batches."""
     import numpy as np
 
     import reference
 
     spec = reference.spec_for(model)
-    run = reference.make_step(spec)
+    step = reference.make_step(spec)
     rng = np.random.default_rng(0)
     batches = iter(data.as_numpy_iterator())
+    count = [0]
 
-    def one(index):
-        batch = {k: np.asarray(v) for k, v in model.unpack_batch(next(batches)).items()}
-        first = next(iter(batch.values()))
-        batch.update(spec.noise(rng, len(first)))
-        extra = bool(spec.extra_every) and index % spec.extra_every == 0
-        run(batch, extra)
+    def run(steps):
+        for _ in range(steps):
+            batch = {k: np.asarray(v) for k, v in model.unpack_batch(next(batches)).items()}
+            batch.update(spec.noise(rng, len(next(iter(batch.values())))))
+            extra = bool(spec.extra_every) and count[0] % spec.extra_every == 0
+            step(batch, extra)
+            count[0] += 1
 
-    for i in range(max(warmup, 2 if spec.extra_every else 1)):
-        one(i)
+    return run
+
+
+def timed(run, steps):
     start = time.perf_counter()
-    for i in range(steps):
-        one(i)
+    run(steps)
     return time.perf_counter() - start
 
 
 def worker(args):
+    """Times `fit` and the loop in alternating rounds (this shared machine's
+    speed drifts by tens of percent over minutes): each figure is the median
+    round, and fit/loop the median of the rounds' ratios."""
     _devices_setup(args.devices)
     import keras
+    import numpy as np
 
     from keras_gans.core import backend
 
-    model, data, batch_size, variant = build(args.model, args.policy, args.devices, args.batch_size)
-    result = {"model": args.model, "variant": variant, "backend": keras.backend.backend(),
-              "batch_size": batch_size, "policy": args.policy, "devices": args.devices,
-              "steps": args.steps}
-    with backend.data_parallel(args.devices):
-        fit_seconds = time_fit(model, data, args.steps, args.warmup)
-    result["fit"] = args.steps * batch_size / fit_seconds
-    result["fit_step_ms"] = 1000 * fit_seconds / args.steps
+    overrides = {"upsampling": args.upsampling} if args.upsampling else {}
+    model, data, batch_size = build(args.model, args.policy, args.devices, args.batch_size, overrides)
+    runners = {"fit": fit_runner(model, data)}
     if args.devices == 1:  # the hand-written loops are single-device
-        fresh, data, _, _ = build(args.model, args.policy, 1, args.batch_size)
-        loop_seconds = time_loop(fresh, data, args.steps, args.warmup)
-        result["loop"] = args.steps * batch_size / loop_seconds
+        fresh, fresh_data, _ = build(args.model, args.policy, 1, args.batch_size, overrides)
+        runners["loop"] = loop_runner(fresh, fresh_data)
+    seconds = {name: [] for name in runners}
+    with backend.data_parallel(args.devices):
+        for name, run in runners.items():
+            run(args.warmup)  # compilation, tracing
+        for _ in range(args.rounds):
+            for name, run in runners.items():
+                seconds[name].append(timed(run, args.steps))
+    result = {"model": args.model, "upsampling": getattr(model, "upsampling", None),
+              "backend": keras.backend.backend(),
+              "batch_size": batch_size, "policy": args.policy, "devices": args.devices,
+              "steps": args.steps, "rounds": args.rounds,
+              "compute_dtype": keras.backend.standardize_dtype(model.generator.compute_dtype)
+              if hasattr(model, "generator") else "float32"}
+    for name, values in seconds.items():
+        result[name] = args.steps * batch_size / float(np.median(values))
+    result["fit_step_ms"] = 1000 * float(np.median(seconds["fit"])) / args.steps
+    if "loop" in seconds:
+        result["fit_over_loop"] = float(np.median(np.array(seconds["loop"]) / np.array(seconds["fit"])))
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print("RESULT " + json.dumps(result), flush=True)
 
@@ -159,8 +157,11 @@ def worker(args):
 
 def run_cell(backend, model, batch_size, args):
     command = [sys.executable, os.path.abspath(__file__), "--worker", "--model", model,
-               "--steps", str(args.steps), "--warmup", str(args.warmup), "--policy", args.policy,
+               "--steps", str(args.steps), "--warmup", str(args.warmup), "--rounds", str(args.rounds),
+               "--policy", args.policy,
                "--devices", str(args.devices)]
+    if args.upsampling:
+        command += ["--upsampling", args.upsampling]
     if batch_size:
         command += ["--batch-size", str(batch_size)]
     env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
@@ -173,16 +174,21 @@ def run_cell(backend, model, batch_size, args):
 
 
 def key_of(result):
-    return "/".join(str(result[k]) for k in ("backend", "model", "batch_size", "policy", "devices"))
+    return "/".join(str(result.get(k)) for k in
+                    ("backend", "model", "upsampling", "batch_size", "policy", "devices"))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", nargs="+", default=list(PRESETS), choices=list(PRESETS))
+    parser.add_argument("--model", nargs="+", default=list(VARIANTS), choices=VARIANTS,
+                        help="recipe names (default: every variant)")
+    parser.add_argument("--upsampling", default=None,
+                        help="the image variants' upsampling mode (default: the recipe's)")
     parser.add_argument("--backends", nargs="+", default=list(BACKENDS), choices=BACKENDS)
     parser.add_argument("--batch-sizes", nargs="+", type=int, default=[None],
                         help="default: each recipe's batch size")
-    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--steps", type=int, default=8, help="timed steps per round")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating fit/loop rounds")
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--policy", default="float32",
                         choices=["float32", "mixed_float16", "mixed_bfloat16"])
@@ -204,7 +210,7 @@ def main():
                     continue
                 result.update(machine=machine, date=datetime.date.today().isoformat())
                 results[key_of(result)] = result
-                loop = f"loop {result['loop']:7.1f}  fit/loop {result['fit'] / result['loop']:.2f}" \
+                loop = f"loop {result['loop']:7.1f}  fit/loop {result['fit_over_loop']:.2f}" \
                     if "loop" in result else ""
                 print(f"{backend:10s} {model:18s} batch {result['batch_size']:4d}  "
                       f"fit {result['fit']:7.1f} img/s  {loop}  peak {result['peak_rss_mb']:.0f} MB",

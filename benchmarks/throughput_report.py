@@ -17,13 +17,15 @@ def _ratio(a, b):
 
 def write(results):
     rows = list(results.values())
+    for r in rows:  # the image variants' rows name their upsampling
+        r["label"] = r["model"] + (f" ({r['upsampling']})" if r.get("upsampling") else "")
     default = [r for r in rows if r["policy"] == "float32" and r["devices"] == 1]
     # The recipe's batch per model: the most common batch of its rows.
     recipe_batch = {}
     for r in default:
-        recipe_batch.setdefault(r["model"], []).append(r["batch_size"])
+        recipe_batch.setdefault(r["label"], []).append(r["batch_size"])
     recipe_batch = {m: max(set(b), key=b.count) for m, b in recipe_batch.items()}
-    models = list(dict.fromkeys(r["model"] for r in default))
+    models = list(dict.fromkeys(r["label"] for r in default))
     machine = sorted({r["machine"] for r in rows})
     dates = sorted({r["date"] for r in rows})
 
@@ -32,7 +34,10 @@ def write(results):
         "Reproduce: `.venv/bin/python benchmarks/throughput.py` (every variant on every backend; "
         "`--model NAME`, `--backends`, `--batch-sizes`, `--policy`, `--devices` select). "
         f"Machine: {', '.join(machine)}; {dates[0]} to {dates[-1]}. Images per second after "
-        "warm-up, 20 timed steps, each cell in its own process.",
+        "warm-up, each cell in its own process; fit and loop alternate over 3 rounds "
+        "of 8 steps and the median round counts (*fit/loop* is the median of the rounds' ratios: "
+        "this shared 2-core machine's speed drifts by tens of percent from minute to minute, so "
+        "cross-backend ratios, measured minutes apart, are the less precise).",
         "",
         "*fit* is the variant's `fit` on its recipe's `tf.data` pipeline (the preset's "
         "architecture, its recipe's optimizers, loss and batch); *loop* is the plain "
@@ -46,17 +51,18 @@ def write(results):
     ]
     for model in models:
         batch = recipe_batch[model]
-        cells = {r["backend"]: r for r in default if r["model"] == model and r["batch_size"] == batch}
+        cells = {r["backend"]: r for r in default if r["label"] == model and r["batch_size"] == batch}
         fit = {b: cells[b]["fit"] if b in cells else None for b in BACKENDS}
         loop = {b: cells[b].get("loop") if b in cells else None for b in BACKENDS}
+        over = {b: cells[b].get("fit_over_loop") if b in cells else None for b in BACKENDS}
         parts = [model, str(batch)]
         for b in BACKENDS:
-            parts += [_cell(fit[b]), _cell(loop[b]), _cell(_ratio(fit[b], loop[b]), 2)]
+            parts += [_cell(fit[b]), _cell(loop[b]), _cell(over[b], 2)]
         parts += [_cell(_ratio(fit["jax"], fit["tensorflow"]), 2),
                   _cell(_ratio(fit["torch"], fit["tensorflow"]), 2)]
         lines.append("| " + " | ".join(parts) + " |")
 
-    sweep = [r for r in default if r["model"] == "dcgan"]
+    sweep = [r for r in default if r["label"] == "dcgan (subpixel)"]
     batches = sorted({r["batch_size"] for r in sweep})
     if len(batches) > 1:
         lines += [
@@ -90,11 +96,11 @@ def write(results):
             "|---|---|---|---|---|---|---|---|",
         ]
         for r in sorted(special, key=lambda r: (r["model"], r["policy"], r["devices"], r["backend"])):
-            base = next((d for d in default if d["model"] == r["model"] and d["backend"] == r["backend"]
+            base = next((d for d in default if d["label"] == r["label"] and d["backend"] == r["backend"]
                          and d["batch_size"] == r["batch_size"]), None)
             base_fit = base["fit"] if base else None
             lines.append(
-                f"| {r['model']} | {r['backend']} | {r['batch_size']} | {r['policy']} | {r['devices']} | "
+                f"| {r['label']} | {r['backend']} | {r['batch_size']} | {r['policy']} | {r['devices']} | "
                 f"{_cell(r['fit'])} | {_cell(base_fit)} | {_cell(_ratio(r['fit'], base_fit), 2)} |"
             )
     lines.append(END)

@@ -1,11 +1,12 @@
-"""Keras against plain PyTorch: the DCGAN preset's networks written in
-`torch.nn`, trained by a plain eager PyTorch loop, next to the same DCGAN's
-`fit` on Keras' three backends (from benchmarks/throughput.json).
+"""Keras against plain PyTorch: the DCGAN's networks written in `torch.nn`,
+trained by a plain eager PyTorch loop, next to the same DCGAN's `fit` on
+Keras' three backends (from benchmarks/throughput.json).
 
-The torch networks are the DCGAN preset's layer for layer (the parameter
-counts are checked against the Keras model's): a dense projection to 7x7x128
-with BatchNorm and ReLU, two nearest-neighbour 2x upsamplings each followed
-by a 3x3 convolution, BatchNorm and ReLU, a 3x3 convolution to tanh; the
+The torch networks are the DCGAN's layer for layer (the parameter counts are
+checked against the Keras model's): a dense projection to 7x7x128 with
+BatchNorm and ReLU, two 2x upsampling blocks (sub-pixel: a 3x3 convolution
+to 4x the channels and `PixelShuffle`; or nearest-neighbour upsampling and
+a 3x3 convolution) with BatchNorm and ReLU, a 3x3 convolution to tanh; the
 discriminator's two strided 3x3 convolutions with LeakyReLU(0.2) (BatchNorm
 on the second) and a linear logit. Adam(2e-4, beta_1=0.5), the
 non-saturating loss, real and fake batches through D separately, batch 128:
@@ -36,16 +37,19 @@ BEGIN, END = "<!-- keras-vs-pytorch:begin -->", "<!-- keras-vs-pytorch:end -->"
 
 
 class Generator(nn.Module):
-    def __init__(self, latent_dim=100, filters=(128, 64, 32), channels=1):
+    def __init__(self, latent_dim=100, filters=(128, 64, 32), channels=1, upsampling="subpixel"):
         super().__init__()
         self.filters = filters
         self.project = nn.Sequential(nn.Linear(latent_dim, 7 * 7 * filters[0], bias=False),
                                      nn.BatchNorm1d(7 * 7 * filters[0], eps=1e-3, momentum=0.01), nn.ReLU())
         blocks = []
         for f_in, f_out in zip(filters[:-1], filters[1:]):
-            blocks += [nn.Upsample(scale_factor=2, mode="nearest"),
-                       nn.Conv2d(f_in, f_out, 3, padding=1, bias=False),
-                       nn.BatchNorm2d(f_out, eps=1e-3, momentum=0.01), nn.ReLU()]
+            if upsampling == "subpixel":  # PixelShuffle: Keras' depth_to_space, channels ordered otherwise
+                blocks += [nn.Conv2d(f_in, 4 * f_out, 3, padding=1, bias=False), nn.PixelShuffle(2)]
+            else:
+                blocks += [nn.Upsample(scale_factor=2, mode="nearest"),
+                           nn.Conv2d(f_in, f_out, 3, padding=1, bias=False)]
+            blocks += [nn.BatchNorm2d(f_out, eps=1e-3, momentum=0.01), nn.ReLU()]
         self.blocks = nn.Sequential(*blocks)
         self.image = nn.Sequential(nn.Conv2d(filters[-1], channels, 3, padding=1), nn.Tanh())
 
@@ -75,8 +79,8 @@ def parameters(module):
     return sum(p.numel() for p in module.parameters())
 
 
-def time_plain_loop(batch_size, steps, warmup, images):
-    generator, discriminator = Generator(), Discriminator()
+def time_plain_loop(batch_size, steps, warmup, images, upsampling):
+    generator, discriminator = Generator(upsampling=upsampling), Discriminator()
     d_opt = torch.optim.Adam(discriminator.parameters(), 2e-4, betas=(0.5, 0.999))
     g_opt = torch.optim.Adam(generator.parameters(), 2e-4, betas=(0.5, 0.999))
     softplus = nn.functional.softplus
@@ -110,14 +114,16 @@ def main():
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--upsampling", default="subpixel", choices=["subpixel", "nearest"])
     args = parser.parse_args()
 
     import keras_gans as kg
 
-    keras_gan = kg.zoo.load("dcgan_fashion_mnist")
+    keras_gan = kg.models.DCGAN(upsampling=args.upsampling)
     images = kg.datasets.to_unit_range(kg.datasets.fashion_mnist.load_arrays("train")[0][:4096])
     images = np.ascontiguousarray(images.transpose(0, 3, 1, 2))  # NCHW
-    plain, generator, discriminator = time_plain_loop(args.batch_size, args.steps, args.warmup, images)
+    plain, generator, discriminator = time_plain_loop(args.batch_size, args.steps, args.warmup, images,
+                                                      args.upsampling)
     counts = {"generator": (parameters(generator), keras_gan.generator.count_params()),
               "discriminator": (parameters(discriminator), keras_gan.discriminator.count_params())}
     # BatchNorm's moving statistics are buffers in torch, weights in Keras.
@@ -129,7 +135,8 @@ def main():
 
     measured = json.load(open(os.path.join(HERE, "throughput.json")))
     keras_fit = {r["backend"]: r["fit"] for r in measured.values()
-                 if r["model"] == "dcgan" and r["batch_size"] == args.batch_size
+                 if r["model"] == "dcgan" and r.get("upsampling") == args.upsampling
+                 and r["batch_size"] == args.batch_size
                  and r["policy"] == "float32" and r["devices"] == 1}
     machine = f"{platform.machine()}, {os.cpu_count()} CPU cores"
     lines = [
@@ -138,7 +145,7 @@ def main():
         f"`KERAS_BACKEND=torch .venv/bin/python benchmarks/torch_reference.py` ({machine}, "
         f"{datetime.date.today().isoformat()}, torch {torch.__version__}, batch {args.batch_size}).",
         "",
-        "The DCGAN preset's networks written in `torch.nn` (same layers, "
+        f"The DCGAN's networks (`{args.upsampling}` upsampling) written in `torch.nn` (same layers, "
         f"{keras_trainable['generator']:,} + {keras_trainable['discriminator']:,} trainable "
         "parameters, checked) and trained by a plain eager PyTorch loop, against "
         "`kg.models.DCGAN.fit` of the same architecture on each Keras backend.",

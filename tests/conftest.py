@@ -6,10 +6,39 @@ import pytest
 from keras_gans.datasets import fashion_mnist, to_unit_range
 
 REQUESTED = os.environ.get("KERAS_BACKEND")
+# scripts/test.sh runs one process per backend and shares the slow learning
+# tests (@pytest.mark.large) out among them: LARGE_BACKEND="rotate" gives
+# each large test to one backend, shifted by LARGE_ROTATION (the commit
+# count) so that every test meets every backend within three commits;
+# "all" (the default when pytest runs alone) runs them here, and a backend
+# name runs them only on that backend.
+LARGE_BACKEND = os.environ.get("LARGE_BACKEND", "all")
+LARGE_ROTATION = int(os.environ.get("LARGE_ROTATION", "0"))
+TEST_BACKENDS = os.environ.get("TEST_BACKENDS", "tensorflow jax torch").split()
 
 
 def pytest_report_header(config):
     return f"keras {keras.__version__}, backend {keras.backend.backend()}"
+
+
+def large_test_backend(index):
+    """The backend that runs the `index`-th large test (by node id)."""
+    if LARGE_BACKEND == "rotate":
+        return TEST_BACKENDS[(index + LARGE_ROTATION) % len(TEST_BACKENDS)]
+    return LARGE_BACKEND
+
+
+def pytest_collection_modifyitems(config, items):
+    if LARGE_BACKEND == "all":
+        return
+    large = sorted((item.nodeid for item in items if item.get_closest_marker("large")))
+    here = keras.backend.backend()
+    elsewhere = {
+        nodeid for index, nodeid in enumerate(large) if large_test_backend(index) != here
+    }
+    if elsewhere:
+        config.hook.pytest_deselected(items=[i for i in items if i.nodeid in elsewhere])
+        items[:] = [item for item in items if item.nodeid not in elsewhere]
 
 
 def pytest_sessionstart(session):

@@ -86,6 +86,7 @@ def test_two_devices_step_equals_one_device_step(tmp_path):
         assert abs(measured["d_loss"][0] - measured["d_loss"][1]) < 1e-5, (name, measured)
 
 
+@pytest.mark.large
 def test_train_command_runs_on_two_devices(tmp_path):
     if BACKEND == "torch":
         with pytest.raises(ValueError, match="torch backend trains on one device"):

@@ -2,9 +2,11 @@
 
 import numpy as np
 import pytest
+
 from helpers import adam, assert_all_changed, random_images, small_dcgan, values
 from keras import ops
 
+import keras_gans as kg
 from keras_gans import datasets, losses
 from keras_gans.models import DCGAN, GAN
 
@@ -50,6 +52,7 @@ def test_gan_trains_with_every_loss(loss):
         {"separate_batches": True},
         {"latent_distribution": "uniform"},
         {"upsampling": "transpose"},
+        {"upsampling": "nearest"},
         {"upsampling": "bilinear", "dropout": 0.3},
     ],
 )
@@ -111,6 +114,21 @@ def test_mixed_batches_path_trains_both_players(fashion_slice):
     assert_all_changed(d_before, gan.discriminator_variables, "discriminator")
     assert_all_changed(g_before, gan.generator_variables, "generator")
     assert int(gan.d_optimizer.iterations) == int(gan.g_optimizer.iterations) == 4
+
+
+def test_subpixel_upsampling_is_the_default_and_names_its_mode():
+    """Sub-pixel blocks: a convolution to 4x the channels at the input's
+    resolution, then depth_to_space; nearest (the presets') keeps its layers."""
+    gan = DCGAN(generator_filters=(32, 16, 8))
+    assert gan.upsampling == "subpixel" and gan.get_config()["upsampling"] == "subpixel"
+    conv = gan.generator.get_layer("block_1_conv")
+    assert tuple(conv.kernel.shape) == (3, 3, 32, 4 * 16)
+    assert gan.generator.get_layer("block_1_shuffle").output.shape[1:] == (14, 14, 16)
+    nearest = DCGAN(generator_filters=(32, 16, 8), upsampling="nearest")
+    assert tuple(nearest.generator.get_layer("block_1_conv").kernel.shape) == (3, 3, 32, 16)
+    assert nearest.generator.get_layer("block_1_upsample").output.shape[1:] == (14, 14, 32)
+    # A preset trained before the change names its mode and keeps its layers.
+    assert kg.zoo.load("dcgan_fashion_mnist").upsampling == "nearest"
 
 
 def test_dcgan_default_architecture_sizes():

@@ -71,6 +71,7 @@ def test_preset_samples_look_like_clothing(name, evaluator, test_set):
     assert trained < 0.25 * metrics.fid(real_features, evaluator.features(untrained))
 
 
+@pytest.mark.large
 def test_stylegan_preset_beats_the_mlp_gan_and_truncates(evaluator, test_set):
     # The 24-epoch StyleGAN no longer beats the DCGAN retrained for 30 epochs
     # with --evaluate-every (FID 56.9 vs 37.0); it beats the fully connected GAN.
@@ -230,6 +231,7 @@ def _translation_scores(model, sources, targets, evaluator):
     return metrics.paired_translation_scores(model.translate(sources), targets, evaluator)
 
 
+@pytest.mark.large
 def test_pix2pix_preset_is_sharper_and_more_real_than_its_l1_only_twin(evaluator):
     """The lecture's point, on 2,000 test images: the adversarial term buys
     realism (FID) and sharpness that L1 alone, which averages, does not."""
@@ -243,6 +245,7 @@ def test_pix2pix_preset_is_sharper_and_more_real_than_its_l1_only_twin(evaluator
     assert abs(pix2pix["sharpness"] - real) < abs(l1_only["sharpness"] - real)
 
 
+@pytest.mark.large
 def test_super_resolution_presets_beat_bicubic(evaluator):
     sources, targets = translation.lowres_pairs("test", factor=4, limit=2000)
     srgan = zoo.load("srgan_fashion_x4")
@@ -257,6 +260,7 @@ def test_super_resolution_presets_beat_bicubic(evaluator):
     assert adversarial["fid"] < min(srresnet["fid"], bicubic["fid"])
 
 
+@pytest.mark.large
 def test_cyclegan_preset_flips_the_class_both_ways(evaluator):
     model = zoo.load("cyclegan_fashion_sneaker_boot")
     sneakers, boots = translation.class_domains("test", 7, 9)  # all 1,000 of each, as the card

@@ -105,6 +105,7 @@ def test_mixing_at_the_ends_gives_one_source(trained, tmp_path):
     assert kg.images.read_image(path).shape[:2] == (2 * grid.shape[0], 2 * grid.shape[1])  # 3 x 4, scale 2
 
 
+@pytest.mark.large
 def test_r1_penalty_inside_the_training_step():
     """One step with R1 due (`r1_interval=1`): the logged penalty is
     gamma/2 * E||grad D(x)||^2 on the real batch, measured by hand before the

@@ -78,6 +78,7 @@ def test_semi_supervised_accuracy_and_its_baseline():
     assert scores["supervised_only_test_accuracy"] > 0.45
 
 
+@pytest.mark.large
 def test_train_and_export_semi_supervised_recipe(tmp_path, monkeypatch):
     out = str(tmp_path / "run")
     args = ["train", "sgan", "--epochs", "1", "--steps-per-epoch", "8", "--batch-size", "20",
@@ -99,6 +100,7 @@ def test_train_and_export_semi_supervised_recipe(tmp_path, monkeypatch):
     assert card["metrics"]["num_labeled"] == 50
 
 
+@pytest.mark.large
 def test_export_records_conditional_accuracy(tmp_path, evaluator):
     out = str(tmp_path / "run")
     assert cli.main(["train", "cgan", "--epochs", "1", "--steps-per-epoch", "4", "--batch-size", "16",

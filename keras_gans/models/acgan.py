@@ -73,7 +73,7 @@ class ACGAN(CGAN):
 
     def discriminator_loss(self, batch, training=True):
         real, labels = batch["real"], batch["labels"]
-        fake, fake_labels = self.generate_fake(ops.shape(real)[0], training)
+        fake, fake_labels = self.fake_for_discriminator(ops.shape(real)[0], training)
         (real_logits, real_classes), (fake_logits, fake_classes) = self.discriminate(
             real, fake, training
         )

@@ -169,8 +169,11 @@ class CycleGAN(ImageTranslation, AdversarialModel):
 
     def discriminator_loss(self, batch, training=True):
         a, b = batch["a"], batch["b"]
-        fake_b = self.pool_b.query(self.generator(a, training=training), self.seed_generator)
-        fake_a = self.pool_a.query(self.generator_ba(b, training=training), self.seed_generator)
+        # Constants for this update (see `fake_for_discriminator`).
+        fake_b = ops.stop_gradient(self.generator(a, training=training))
+        fake_a = ops.stop_gradient(self.generator_ba(b, training=training))
+        fake_b = self.pool_b.query(fake_b, self.seed_generator)
+        fake_a = self.pool_a.query(fake_a, self.seed_generator)
         loss_b = self.adversarial_loss.discriminator_loss(
             self.discriminator(self.add_instance_noise(b, training), training=training),
             self.discriminator(self.add_instance_noise(fake_b, training), training=training),

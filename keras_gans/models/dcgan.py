@@ -27,7 +27,12 @@ class DCGAN(ImageNetworks, AdversarialModel):
             upsampling block.
         discriminator_filters: channels of each strided block.
         kernel_size: convolution kernel size.
-        upsampling: `"nearest"` (default), `"bilinear"` or `"transpose"`.
+        upsampling: the generator's 2x upsampling: `"subpixel"` (default:
+            a convolution to 4x the channels, then `depth_to_space`, the
+            fastest to train on every backend), `"nearest"` or `"bilinear"`
+            (`UpSampling2D` then a convolution; the presets trained before
+            sub-pixel became the default name `"nearest"`), or `"transpose"`
+            (a strided `Conv2DTranspose`, as in the DCGAN paper).
         dropout: dropout after each discriminator block.
         normalization: the discriminator's normalization, `"batch"`,
             `"layer"` or `None`.

@@ -18,7 +18,9 @@ IMAGE_NETWORK_OPTIONS = {
     "generator_filters": (128, 64, 32),
     "discriminator_filters": (64, 128),
     "kernel_size": 3,
-    "upsampling": "nearest",
+    # Sub-pixel blocks train fastest on every backend (benchmarks/RESULTS.md,
+    # "Upsampling layers"); presets trained before name "nearest".
+    "upsampling": "subpixel",
     "dropout": 0.0,
     "normalization": "batch",
     "spectral_normalization": False,

@@ -126,7 +126,7 @@ class InfoGAN(ImageNetworks, AdversarialModel):
     def discriminator_loss(self, batch, training=True):
         real = batch["real"]
         latents = self.sample_latent(ops.shape(real)[0])
-        fake = self.generator(latents, training=training)
+        fake = ops.stop_gradient(self.generator(latents, training=training))
         (real_logits, _, _), (fake_logits, category_logits, continuous) = self.discriminate(
             real, fake, training
         )

@@ -167,7 +167,7 @@ class SGAN(ImageNetworks, AdversarialModel):
 
     def discriminator_loss(self, batch, training=True):
         real = batch["real"]
-        fake, _ = self.generate_fake(ops.shape(real)[0], training)
+        fake, _ = self.fake_for_discriminator(ops.shape(real)[0], training)
         (real_logits, _), (fake_logits, _) = self.discriminate(real, fake, training)
         unsupervised = self.adversarial_loss.discriminator_loss(
             ops.logsumexp(real_logits, axis=1), ops.logsumexp(fake_logits, axis=1)

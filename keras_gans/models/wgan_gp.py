@@ -36,7 +36,7 @@ class GradientPenaltyCritic:
 
     def discriminator_loss(self, batch, training=True):
         real = batch["real"]
-        fake, _ = self.generate_fake(ops.shape(real)[0], training)
+        fake, _ = self.fake_for_discriminator(ops.shape(real)[0], training)
         real_scores, fake_scores = self.discriminate(real, fake, training)
         critic = lambda x: self.discriminator(x, training=training)  # noqa: E731
         penalty = losses.gradient_penalty(critic, real, fake, seed=self.seed_generator)

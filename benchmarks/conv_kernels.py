@@ -1,0 +1,142 @@
+"""Where JAX loses to TensorFlow on CPU: the DCGAN's convolutions, one at a
+time, on each backend.
+
+Each convolution of the DCGAN (sub-pixel generator, strided discriminator;
+batch 128) is timed alone, compiled (`jax.jit`, `tf.function`; eager on
+torch): its forward pass, the gradient of its kernel (dW) and the gradient
+of its input (dX). Milliseconds, the median of 5 rounds of 5 calls. Each
+backend runs in its own process.
+
+    .venv/bin/python benchmarks/conv_kernels.py
+
+It rewrites the `conv-kernels` section of benchmarks/RESULTS.md.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+
+import results_sections
+
+BEGIN, END = "<!-- conv-kernels:begin -->", "<!-- conv-kernels:end -->"
+BACKENDS = ("tensorflow", "jax", "torch")
+# (input shape, output channels, kernel, stride, where in the DCGAN)
+CASES = (
+    ((7, 7, 128), 256, 3, 1, "G block 1 (sub-pixel)"),
+    ((14, 14, 64), 128, 3, 1, "G block 2 (sub-pixel)"),
+    ((28, 28, 32), 1, 3, 1, "G image"),
+    ((28, 28, 1), 64, 3, 2, "D block 1"),
+    ((14, 14, 64), 128, 3, 2, "D block 2"),
+    ((28, 28, 64), 32, 3, 1, "G block 2 (nearest: at 28x28)"),
+)
+
+
+def _functions(backend, strides):
+    import keras
+
+    conv = lambda x, w: keras.ops.conv(x, w, strides=strides, padding="same")  # noqa: E731
+    if backend == "jax":
+        import jax
+
+        forward = jax.jit(conv)
+        d_kernel = jax.jit(jax.grad(lambda w, x: conv(x, w).sum()))
+        d_input = jax.jit(jax.grad(lambda x, w: conv(x, w).sum()))
+        return {"fwd": lambda x, w: forward(x, w).block_until_ready(),
+                "dW": lambda x, w: d_kernel(w, x).block_until_ready(),
+                "dX": lambda x, w: d_input(x, w).block_until_ready()}
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        def gradient(of_kernel):
+            @tf.function
+            def run(x, w):
+                with tf.GradientTape() as tape:
+                    tape.watch(w if of_kernel else x)
+                    y = tf.reduce_sum(conv(x, w))
+                return tape.gradient(y, w if of_kernel else x)
+            return lambda x, w: run(x, w).numpy()
+
+        forward = tf.function(conv)
+        return {"fwd": lambda x, w: forward(x, w).numpy(), "dW": gradient(True), "dX": gradient(False)}
+    import torch
+
+    def gradient(of_kernel):
+        def run(x, w):
+            x, w = x.detach().requires_grad_(True), w.detach().requires_grad_(True)
+            return torch.autograd.grad(conv(x, w).sum(), w if of_kernel else x)[0]
+        return run
+
+    return {"fwd": lambda x, w: conv(x, w), "dW": gradient(True), "dX": gradient(False)}
+
+
+def worker():
+    import keras
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    backend = keras.backend.backend()
+    out = {}
+    for shape, channels, kernel, stride, where in CASES:
+        x = keras.ops.convert_to_tensor(rng.standard_normal((128,) + shape, dtype=np.float32))
+        w = keras.ops.convert_to_tensor(
+            rng.standard_normal((kernel, kernel, shape[-1], channels), dtype=np.float32)
+        )
+        for name, run in _functions(backend, stride).items():
+            for _ in range(2):
+                run(x, w)
+            rounds = []
+            for _ in range(5):
+                start = time.perf_counter()
+                for _ in range(5):
+                    run(x, w)
+                rounds.append(1000 * (time.perf_counter() - start) / 5)
+            out[f"{where}/{name}"] = float(np.median(rounds))
+    print("RESULT " + json.dumps(out), flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    if parser.parse_args().worker:
+        return worker()
+    measured = {}
+    for backend in BACKENDS:
+        env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
+        done = subprocess.run([sys.executable, __file__, "--worker"], env=env, capture_output=True,
+                              text=True)
+        line = [l for l in done.stdout.splitlines() if l.startswith("RESULT ")]
+        if not line:
+            raise RuntimeError(f"{backend} failed:\n{done.stderr[-3000:]}")
+        measured[backend] = json.loads(line[-1][len("RESULT "):])
+        print(backend, {k: round(v, 1) for k, v in measured[backend].items()}, flush=True)
+    machine = f"{platform.machine()}, {os.cpu_count()} CPU cores"
+    lines = [
+        BEGIN,
+        f"Reproduce: `.venv/bin/python benchmarks/conv_kernels.py` ({machine}, "
+        f"{datetime.date.today().isoformat()}; batch 128, milliseconds per call, the median of "
+        "5 rounds of 5 calls; lower is better).",
+        "",
+        "| convolution | input -> channels, stride | pass | " + " | ".join(f"{b} ms" for b in BACKENDS)
+        + " | JAX / TF time |",
+        "|---|---|---|" + "---|" * (len(BACKENDS) + 1),
+    ]
+    for shape, channels, kernel, stride, where in CASES:
+        for name in ("fwd", "dW", "dX"):
+            key = f"{where}/{name}"
+            times = [measured[b][key] for b in BACKENDS]
+            lines.append(
+                f"| {where} | {'x'.join(map(str, shape))} -> {channels}, {stride} | {name} | "
+                + " | ".join(f"{t:.1f}" for t in times)
+                + f" | {measured['jax'][key] / measured['tensorflow'][key]:.2f} |"
+            )
+    lines.append(END)
+    results_sections.write_section(BEGIN, END, "Convolutions, per backend", "\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
