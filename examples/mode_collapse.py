@@ -79,8 +79,8 @@ MODELS = {
                     optimizer=dict(learning_rate=5e-4, beta_2=0.9)),
 }
 seeds = (0,) if quick else tuple(range(int(os.environ.get("SEEDS", 3))))
-snapshots = 4 if quick else 8
-steps_per_snapshot = 150 if quick else 1000
+snapshots = 3 if quick else 8
+steps_per_snapshot = 100 if quick else 1000
 steps = snapshots * steps_per_snapshot
 
 """

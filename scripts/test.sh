@@ -30,7 +30,14 @@ run_backend() {  # run_backend BACKEND PYTEST_ARGS...
   local backend=$1 start status=0
   shift
   start=$(date +%s)
-  KERAS_BACKEND=$backend .venv/bin/python -m pytest -q -p no:cacheprovider --durations=15 \
+  # Test-speed settings (the product's runs keep the defaults): the suite
+  # builds hundreds of small models, so XLA's compilation, not the steps,
+  # dominates JAX (most optimizations off: test_models + test_conditional
+  # 89 s -> 58 s); PyTorch's small eager ops run no slower on one thread,
+  # which leaves the second core to the other backends.
+  local speed=(JAX_DISABLE_MOST_OPTIMIZATIONS="${JAX_DISABLE_MOST_OPTIMIZATIONS:-1}")
+  [[ $backend == torch ]] && speed+=(OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}")
+  env "${speed[@]}" KERAS_BACKEND=$backend .venv/bin/python -m pytest -q -p no:cacheprovider --durations=15 \
     "$@" tests || status=$?
   echo "=== $backend: $(( $(date +%s) - start )) s, exit $status"
   return $status

@@ -27,6 +27,7 @@ def test_dcgan_fits_real_fashion_mnist(fashion_slice):
     assert silhouette(after) > silhouette(before) + 0.3
 
 
+@pytest.mark.large
 @pytest.mark.parametrize("loss", losses.names())
 def test_gan_trains_with_every_loss(loss):
     gan = GAN(latent_dim=8, data_shape=(2,), generator_units=(32,), discriminator_units=(32,),
