@@ -60,8 +60,8 @@ steps = 120 if quick else 800
 batch_size = 64
 num_samples = 500 if quick else 2000
 # The quick run trains a narrower DCGAN; the full one the recipe's networks.
-# Both keep the nearest-neighbour upsampling these tables were measured with
-# (the class default became sub-pixel later, for speed).
+# Both name the nearest-neighbour upsampling these tables were measured with,
+# so that a change of the class default does not change the experiment.
 network = dict(generator_filters=(32, 16, 8), discriminator_filters=(16, 32)) if quick else {}
 network["upsampling"] = "nearest"
 

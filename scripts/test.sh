@@ -32,10 +32,11 @@ run_backend() {  # run_backend BACKEND PYTEST_ARGS...
   start=$(date +%s)
   # Test-speed settings (the product's runs keep the defaults): the suite
   # builds hundreds of small models, so XLA's compilation, not the steps,
-  # dominates JAX (most optimizations off: test_models + test_conditional
-  # 89 s -> 58 s); PyTorch's small eager ops run no slower on one thread,
-  # which leaves the second core to the other backends.
-  local speed=(JAX_DISABLE_MOST_OPTIMIZATIONS="${JAX_DISABLE_MOST_OPTIMIZATIONS:-1}")
+  # dominates JAX outside the large tests (tests/conftest.py turns most
+  # optimizations off for those: test_models + test_conditional 89 s -> 58 s);
+  # PyTorch's small eager ops run no slower on one thread, which leaves the
+  # second core to the other backends.
+  local speed=(TEST_JAX_FAST_COMPILE="${TEST_JAX_FAST_COMPILE:-1}")
   [[ $backend == torch ]] && speed+=(OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}")
   env "${speed[@]}" KERAS_BACKEND=$backend .venv/bin/python -m pytest -q -p no:cacheprovider --durations=15 \
     "$@" tests || status=$?

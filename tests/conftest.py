@@ -17,6 +17,24 @@ LARGE_ROTATION = int(os.environ.get("LARGE_ROTATION", "0"))
 TEST_BACKENDS = os.environ.get("TEST_BACKENDS", "tensorflow jax torch").split()
 
 
+# scripts/test.sh sets TEST_JAX_FAST_COMPILE=1: most of the suite builds
+# small models and takes a few steps, where XLA's compilation is the cost,
+# so those tests compile with most optimizations off (about a third
+# faster); the large learning tests take thousands of steps and keep them.
+FAST_COMPILE = keras.backend.backend() == "jax" and os.environ.get("TEST_JAX_FAST_COMPILE") == "1"
+if FAST_COMPILE:
+    import jax
+
+
+@pytest.fixture(autouse=True)
+def _jax_compile_speed(request):
+    if FAST_COMPILE:
+        jax.config.update(
+            "jax_disable_most_optimizations", request.node.get_closest_marker("large") is None
+        )
+    yield
+
+
 def pytest_report_header(config):
     return f"keras {keras.__version__}, backend {keras.backend.backend()}"
 

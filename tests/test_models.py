@@ -1,5 +1,6 @@
 """GAN and DCGAN train on real data and with every loss and trick."""
 
+import keras
 import numpy as np
 import pytest
 
@@ -53,7 +54,7 @@ def test_gan_trains_with_every_loss(loss):
         {"separate_batches": True},
         {"latent_distribution": "uniform"},
         {"upsampling": "transpose"},
-        {"upsampling": "nearest"},
+        {"upsampling": "subpixel"},
         {"upsampling": "bilinear", "dropout": 0.3},
     ],
 )
@@ -117,19 +118,44 @@ def test_mixed_batches_path_trains_both_players(fashion_slice):
     assert int(gan.d_optimizer.iterations) == int(gan.g_optimizer.iterations) == 4
 
 
-def test_subpixel_upsampling_is_the_default_and_names_its_mode():
-    """Sub-pixel blocks: a convolution to 4x the channels at the input's
-    resolution, then depth_to_space; nearest (the presets') keeps its layers."""
-    gan = DCGAN(generator_filters=(32, 16, 8))
-    assert gan.upsampling == "subpixel" and gan.get_config()["upsampling"] == "subpixel"
+def test_upsampling_modes_name_their_layers():
+    """Nearest (the default and the presets'): UpSampling2D then a
+    convolution. Sub-pixel: a convolution to 4x the channels at the input's
+    resolution, then depth_to_space."""
+    nearest = DCGAN(generator_filters=(32, 16, 8))
+    assert nearest.upsampling == "nearest" and nearest.get_config()["upsampling"] == "nearest"
+    assert tuple(nearest.generator.get_layer("block_1_conv").kernel.shape) == (3, 3, 32, 16)
+    assert nearest.generator.get_layer("block_1_upsample").output.shape[1:] == (14, 14, 32)
+    gan = DCGAN(generator_filters=(32, 16, 8), upsampling="subpixel")
+    assert gan.get_config()["upsampling"] == "subpixel"
     conv = gan.generator.get_layer("block_1_conv")
     assert tuple(conv.kernel.shape) == (3, 3, 32, 4 * 16)
     assert gan.generator.get_layer("block_1_shuffle").output.shape[1:] == (14, 14, 16)
-    nearest = DCGAN(generator_filters=(32, 16, 8), upsampling="nearest")
-    assert tuple(nearest.generator.get_layer("block_1_conv").kernel.shape) == (3, 3, 32, 16)
-    assert nearest.generator.get_layer("block_1_upsample").output.shape[1:] == (14, 14, 32)
-    # A preset trained before the change names its mode and keeps its layers.
     assert kg.zoo.load("dcgan_fashion_mnist").upsampling == "nearest"
+
+
+def test_subpixel_blocks_start_as_nearest_upsampling_of_a_convolution():
+    """ICNR: the four sub-pixel positions share one kernel at initialization,
+    so the block's output is a low-resolution convolution upsampled by
+    nearest neighbour; training then makes them differ."""
+    conv = keras.layers.Conv2D(4 * 5, 3, padding="same", use_bias=False,
+                               kernel_initializer=kg.layers.SubPixelInitializer(2))
+    shuffle = kg.layers.SubPixelUpsampling(2)
+    x = random_images(2, shape=(6, 6, 3))
+    out = ops.convert_to_numpy(shuffle(conv(x)))
+    plain = ops.convert_to_numpy(ops.conv(x, conv.kernel[..., :5], padding="same"))
+    np.testing.assert_allclose(out, plain.repeat(2, axis=1).repeat(2, axis=2), atol=1e-5)
+    assert float(ops.std(conv.kernel[..., :5])) > 0.01  # not all zeros
+    config = kg.layers.SubPixelInitializer(2, "he_normal").get_config()
+    again = kg.layers.SubPixelInitializer(**config)
+    assert again.scale == 2 and again.initializer.get_config() == keras.initializers.HeNormal().get_config()
+    with pytest.raises(ValueError, match="divisible by scale\\*\\*2 = 4"):
+        kg.layers.SubPixelInitializer(2)((3, 3, 3, 6))
+    # The DCGAN's blocks use it, and the model still round-trips its config.
+    gan = DCGAN(generator_filters=(16, 8, 4), upsampling="subpixel")
+    kernel = ops.convert_to_numpy(gan.generator.get_layer("block_1_conv").kernel)
+    np.testing.assert_array_equal(kernel[..., :8], kernel[..., 8:16])
+    assert DCGAN.from_config(gan.get_config()).upsampling == "subpixel"
 
 
 def test_dcgan_default_architecture_sizes():

@@ -9,8 +9,8 @@ from keras_gans.layers.blocks import (
 )
 from keras_gans.layers.spectral import SpectralConv2D, SpectralDense
 from keras_gans.layers.weight_norm import WeightNormConv2D, WeightNormDense
+from keras_gans.layers.subpixel import SubPixelInitializer, SubPixelUpsampling
 from keras_gans.layers.image_to_image import (
-    SubPixelUpsampling,
     patch_discriminator,
     resnet_generator,
     srresnet_generator,

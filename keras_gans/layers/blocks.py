@@ -13,7 +13,7 @@ from keras import layers
 
 from keras_gans.layers.precision import OUTPUT_DTYPE
 from keras_gans.layers.spectral import SpectralConv2D, SpectralDense
-from keras_gans.layers.subpixel import SubPixelUpsampling
+from keras_gans.layers.subpixel import SubPixelInitializer, SubPixelUpsampling
 from keras_gans.layers.weight_norm import WeightNormConv2D
 
 UPSAMPLING_MODES = ("nearest", "bilinear", "transpose", "subpixel")
@@ -26,7 +26,7 @@ def upsample_conv(x, filters, kernel_size, mode, name):
     artifacts, and faster than `Conv2DTranspose` under XLA on CPU; see
     benchmarks/RESULTS.md). `"transpose"`: a strided `Conv2DTranspose`, as in
     the DCGAN paper. `"subpixel"`: a `Conv2D` to `4 * filters` channels at the
-    input's resolution, then `depth_to_space` (Shi et al., 2016), which
+    input's resolution, initialized as ICNR, then `depth_to_space` (Shi et al., 2016), which
     computes a transposed convolution's kind of output without its slow
     weight gradient under XLA.
     """
@@ -35,7 +35,8 @@ def upsample_conv(x, filters, kernel_size, mode, name):
             filters, kernel_size, strides=2, padding="same", use_bias=False, name=f"{name}_conv"
         )(x)
     if mode == "subpixel":
-        x = layers.Conv2D(4 * filters, kernel_size, padding="same", use_bias=False, name=f"{name}_conv")(x)
+        x = layers.Conv2D(4 * filters, kernel_size, padding="same", use_bias=False,
+                          kernel_initializer=SubPixelInitializer(2), name=f"{name}_conv")(x)
         return SubPixelUpsampling(2, name=f"{name}_shuffle")(x)
     x = layers.UpSampling2D(2, interpolation=mode, name=f"{name}_upsample")(x)
     return layers.Conv2D(filters, kernel_size, padding="same", use_bias=False, name=f"{name}_conv")(x)

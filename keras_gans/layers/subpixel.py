@@ -4,6 +4,8 @@ times the channels, then `keras.ops.depth_to_space`.
 Free of the checkerboard artifacts of strided transposed convolutions, and
 on CPU much faster to train under XLA (JAX), whose transposed-convolution
 weight gradient is slow (benchmarks/RESULTS.md, "Upsampling layers").
+`SubPixelInitializer` starts the convolution as nearest-neighbour upsampling
+of a plain convolution (ICNR, Aitken et al., 2017).
 """
 
 import keras
@@ -40,3 +42,51 @@ class SubPixelUpsampling(layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "scale": self.scale}
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class SubPixelInitializer(keras.initializers.Initializer):
+    """ICNR (Aitken et al., 2017): a sub-pixel convolution's kernel whose
+    `scale**2` sub-pixel positions start equal, so that the block begins as
+    a plain convolution followed by nearest-neighbour upsampling.
+
+    With an ordinary initializer the `scale**2` positions start unrelated,
+    and the upsampled image is noise at the pixel scale that the generator
+    must first learn to smooth (measured: a narrow DCGAN's FID after 120
+    steps, 2 seeds, 500 samples, ~750 with `glorot_uniform` against ~555
+    with nearest upsampling).
+
+    Args:
+        scale: the block's upsampling factor. Defaults to `2`.
+        initializer: the initializer of one position's kernel. Defaults to
+            `"glorot_uniform"` (its fans are those of a plain convolution
+            to the block's output channels).
+
+    Example:
+
+    ```python
+    x = keras.layers.Conv2D(4 * 64, 3, padding="same",
+                            kernel_initializer=SubPixelInitializer(2))(x)
+    x = SubPixelUpsampling(2)(x)
+    ```
+    """
+
+    def __init__(self, scale=2, initializer="glorot_uniform"):
+        self.scale = int(scale)
+        self.initializer = keras.initializers.get(initializer)
+
+    def __call__(self, shape, dtype=None):
+        *kernel, channels = shape
+        positions = self.scale * self.scale
+        if channels % positions:
+            raise ValueError(
+                f"A sub-pixel kernel needs output channels divisible by scale**2 = "
+                f"{positions}; received shape {tuple(shape)}."
+            )
+        one = self.initializer((*kernel, channels // positions), dtype=dtype)
+        # depth_to_space reads channel (position * C + c): tile, not repeat.
+        return ops.tile(one, [1] * len(kernel) + [positions])
+
+    def get_config(self):
+        return {"scale": self.scale,
+                "initializer": keras.initializers.serialize(self.initializer)}

@@ -27,12 +27,13 @@ class DCGAN(ImageNetworks, AdversarialModel):
             upsampling block.
         discriminator_filters: channels of each strided block.
         kernel_size: convolution kernel size.
-        upsampling: the generator's 2x upsampling: `"subpixel"` (default:
-            a convolution to 4x the channels, then `depth_to_space`, the
-            fastest to train on every backend), `"nearest"` or `"bilinear"`
-            (`UpSampling2D` then a convolution; the presets trained before
-            sub-pixel became the default name `"nearest"`), or `"transpose"`
-            (a strided `Conv2DTranspose`, as in the DCGAN paper).
+        upsampling: the generator's 2x upsampling: `"nearest"` (default) or
+            `"bilinear"` (`UpSampling2D` then a convolution), `"subpixel"` (a
+            convolution to 4x the channels, ICNR-initialized, then
+            `depth_to_space`: 1.3-1.4x more steps per second on TensorFlow
+            and JAX, but slower to learn per step in the runs measured in
+            benchmarks/RESULTS.md), or `"transpose"` (a strided
+            `Conv2DTranspose`, as in the DCGAN paper; slow under XLA on CPU).
         dropout: dropout after each discriminator block.
         normalization: the discriminator's normalization, `"batch"`,
             `"layer"` or `None`.
