@@ -139,7 +139,8 @@ def worker(args):
                 seconds[name].append(timed(run, args.steps))
     result = {"model": args.model, "upsampling": getattr(model, "upsampling", None),
               "backend": keras.backend.backend(),
-              "batch_size": batch_size, "policy": args.policy, "devices": args.devices,
+              "batch_size": batch_size, "recipe_batch": args.batch_size is None,
+              "policy": args.policy, "devices": args.devices,
               "steps": args.steps, "rounds": args.rounds,
               "compute_dtype": keras.backend.standardize_dtype(model.generator.compute_dtype)
               if hasattr(model, "generator") else "float32"}

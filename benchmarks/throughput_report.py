@@ -20,12 +20,13 @@ def write(results):
     for r in rows:  # the image variants' rows name their upsampling
         r["label"] = r["model"] + (f" ({r['upsampling']})" if r.get("upsampling") else "")
     default = [r for r in rows if r["policy"] == "float32" and r["devices"] == 1]
-    # The recipe's batch per model: the most common batch of its rows.
+    # The recipe's batch per model (rows of a --batch-sizes sweep say they are not).
     recipe_batch = {}
     for r in default:
-        recipe_batch.setdefault(r["label"], []).append(r["batch_size"])
+        if r.get("recipe_batch", True):
+            recipe_batch.setdefault(r["label"], []).append(r["batch_size"])
     recipe_batch = {m: max(set(b), key=b.count) for m, b in recipe_batch.items()}
-    models = list(dict.fromkeys(r["label"] for r in default))
+    models = sorted(recipe_batch)
     machine = sorted({r["machine"] for r in rows})
     dates = sorted({r["date"] for r in rows})
 
@@ -62,12 +63,16 @@ def write(results):
                   _cell(_ratio(fit["torch"], fit["tensorflow"]), 2)]
         lines.append("| " + " | ".join(parts) + " |")
 
-    sweep = [r for r in default if r["label"] == "dcgan (subpixel)"]
+    # The batch sweep: the DCGAN rows (of one upsampling) with the most batch sizes.
+    dcgan_labels = {r["label"] for r in default if r["model"] == "dcgan"}
+    swept = max(dcgan_labels, key=lambda label: len({r["batch_size"] for r in default
+                                                      if r["label"] == label}), default=None)
+    sweep = [r for r in default if r["label"] == swept]
     batches = sorted({r["batch_size"] for r in sweep})
     if len(batches) > 1:
         lines += [
             "",
-            "Step time against batch size (DCGAN, `--model dcgan --batch-sizes 32 64 128 256 512`): "
+            f"Step time against batch size ({swept}, `--model dcgan --batch-sizes 32 128 256`): "
             "milliseconds per `fit` step, and the process's peak resident memory.",
             "",
             "| batch | " + " | ".join(f"{b} ms/step | {b} img/s | {b} peak MB" for b in BACKENDS) + " |",
