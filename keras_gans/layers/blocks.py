@@ -26,9 +26,9 @@ def upsample_conv(x, filters, kernel_size, mode, name):
     artifacts, and faster than `Conv2DTranspose` under XLA on CPU; see
     benchmarks/RESULTS.md). `"transpose"`: a strided `Conv2DTranspose`, as in
     the DCGAN paper. `"subpixel"`: a `Conv2D` to `4 * filters` channels at the
-    input's resolution, initialized as ICNR, then `depth_to_space` (Shi et al., 2016), which
-    computes a transposed convolution's kind of output without its slow
-    weight gradient under XLA.
+    input's resolution (ICNR-initialized), then `depth_to_space` (Shi et al.,
+    2016), which computes a transposed convolution's kind of output without
+    its slow weight gradient under XLA.
     """
     if mode == "transpose":
         return layers.Conv2DTranspose(
