@@ -26,12 +26,23 @@ if FAST_COMPILE:
     import jax
 
 
+_compile_setting = {}
+
+
 @pytest.fixture(autouse=True)
 def _jax_compile_speed(request):
     if FAST_COMPILE:
-        jax.config.update(
-            "jax_disable_most_optimizations", request.node.get_closest_marker("large") is None
-        )
+        fast = request.node.get_closest_marker("large") is None
+        if _compile_setting.get("fast") != fast:
+            _compile_setting["fast"] = fast
+            jax.config.update("jax_disable_most_optimizations", fast)
+            # JAX caches each eager op's executable by shape, not by this
+            # flag: without clearing, a large test ran its eager ops (weight
+            # initialization...) with executables compiled without
+            # optimizations, whose last bits differ, and its run no longer
+            # matched a fresh process's (the resume test failed in CI at
+            # rotation 111 after test_callbacks_cli trained a DCGAN).
+            jax.clear_caches()
     yield
 
 
