@@ -492,7 +492,8 @@ _BAD_BATCH = re.compile(r"keras-gans bad batch: ([^\n]*)")
 
 def _checked_dataset(model, dataset):
     """`dataset`, with `model.check_sample` run on every batch (on the host,
-    as the batch is read): a bad batch stops the pipeline with its index."""
+    before the step that trains on it): a bad batch stops the pipeline with
+    its index."""
     tf = sys.modules["tensorflow"]
     spec = dataset.element_spec
 
@@ -508,7 +509,9 @@ def _checked_dataset(model, dataset):
         with tf.control_dependencies([ok]):
             return tf.nest.map_structure(tf.identity, element)
 
-    return dataset.enumerate().map(checked)
+    # The check runs in tf.data's threads, a batch ahead, rather than in the
+    # training loop's thread as the batch is read.
+    return dataset.enumerate().map(checked).prefetch(tf.data.AUTOTUNE)
 
 
 def _checked_batches(model, batches):
