@@ -7,8 +7,9 @@ recipe's model, optimizers, loss, batch size and dataset; fresh weights). `fit` 
 *loop* is `benchmarks/reference.py`: the same networks, optimizers, losses
 and passes, hand-written for the backend. Images per second after warm-up
 (JAX compilation, `tf.function` tracing); both are timed in the same
-process, in alternating rounds (the median round counts), and each (backend,
-variant, batch) in a fresh process, so that its peak resident memory
+process, in alternating rounds (the median round counts): fit's rounds are
+windows of one `fit` call, the loop's run between them. Each (backend,
+variant, batch) runs in a fresh process, so that its peak resident memory
 (`ru_maxrss`) is its own.
 
     .venv/bin/python benchmarks/throughput.py                    # every variant, every backend
@@ -79,9 +80,36 @@ def build(variant, policy, devices, batch_size, overrides):
     return model, data.repeat(), batch_size
 
 
-def fit_runner(model, data):
-    """`run(steps)`: that many `fit` steps."""
-    return lambda steps: model.fit(data, steps_per_epoch=steps, epochs=1, verbose=0)
+def round_timer(warmup, steps, rounds, between):
+    """A callback for one `fit` call of `warmup + rounds * steps` steps:
+    after `warmup` steps, it times `rounds` rounds of `steps` steps and calls
+    `between()` (the loop's round) before each, outside the timed windows.
+
+    One `fit` call holds every round, as a training run does: a call's
+    set-up and the teardown of its `tf.data` iterator (0 to 2 s on this
+    machine, whatever the steps) are paid once per run, not once per round.
+    (Keras is imported here, not at the top: `--devices` must set up the
+    virtual devices before the backend starts.)
+    """
+    import keras
+
+    class RoundTimer(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.seconds, self._start = [], None
+
+        def on_train_batch_end(self, batch, logs=None):
+            done = batch + 1
+            if done < warmup or (done - warmup) % steps:
+                return
+            float(next(iter(logs.values())))  # waits for the step (JAX dispatches ahead)
+            if done > warmup:
+                self.seconds.append(time.perf_counter() - self._start)
+            if len(self.seconds) < rounds:
+                between()
+                self._start = time.perf_counter()
+
+    return RoundTimer()
 
 
 def loop_runner(model, data):
@@ -117,7 +145,8 @@ def timed(run, steps):
 def worker(args):
     """Times `fit` and the loop in alternating rounds (this shared machine's
     speed drifts by tens of percent over minutes): each figure is the median
-    round, and fit/loop the median of the rounds' ratios."""
+    round, and fit/loop the median of the ratios of a loop round and the fit
+    round after it."""
     _devices_setup(args.devices)
     import keras
     import numpy as np
@@ -126,17 +155,19 @@ def worker(args):
 
     overrides = {"upsampling": args.upsampling} if args.upsampling else {}
     model, data, batch_size = build(args.model, args.policy, args.devices, args.batch_size, overrides)
-    runners = {"fit": fit_runner(model, data)}
+    seconds = {"fit": []}
+    between = lambda: None  # noqa: E731
     if args.devices == 1:  # the hand-written loops are single-device
         fresh, fresh_data, _ = build(args.model, args.policy, 1, args.batch_size, overrides)
-        runners["loop"] = loop_runner(fresh, fresh_data)
-    seconds = {name: [] for name in runners}
+        loop = loop_runner(fresh, fresh_data)
+        loop(args.warmup)  # compilation, tracing
+        seconds["loop"] = []
+        between = lambda: seconds["loop"].append(timed(loop, args.steps))  # noqa: E731
+    timer = round_timer(args.warmup, args.steps, args.rounds, between)
     with backend.data_parallel(args.devices):
-        for name, run in runners.items():
-            run(args.warmup)  # compilation, tracing
-        for _ in range(args.rounds):
-            for name, run in runners.items():
-                seconds[name].append(timed(run, args.steps))
+        model.fit(data, steps_per_epoch=args.warmup + args.rounds * args.steps, epochs=1,
+                  verbose=0, callbacks=[timer])
+    seconds["fit"] = timer.seconds
     result = {"model": args.model, "upsampling": getattr(model, "upsampling", None),
               "backend": keras.backend.backend(),
               "batch_size": batch_size, "recipe_batch": args.batch_size is None,
@@ -188,9 +219,9 @@ def main():
     parser.add_argument("--backends", nargs="+", default=list(BACKENDS), choices=BACKENDS)
     parser.add_argument("--batch-sizes", nargs="+", type=int, default=[None],
                         help="default: each recipe's batch size")
-    parser.add_argument("--steps", type=int, default=8, help="timed steps per round")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating fit/loop rounds")
-    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--steps", type=int, default=6, help="timed steps per round")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating fit/loop rounds")
+    parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--policy", default="float32",
                         choices=["float32", "mixed_float16", "mixed_bfloat16"])
     parser.add_argument("--devices", type=int, default=1)

@@ -15,6 +15,12 @@ def _ratio(a, b):
     return None if a is None or b is None else a / b
 
 
+def _rounds(rows):
+    """How the cells were timed, e.g. "5 rounds of 6 steps"."""
+    kinds = sorted({(r["rounds"], r["steps"]) for r in rows}, reverse=True)
+    return " or ".join(f"{rounds} rounds of {steps} steps" for rounds, steps in kinds)
+
+
 def write(results):
     rows = list(results.values())
     for r in rows:  # the image variants' rows name their upsampling
@@ -35,8 +41,8 @@ def write(results):
         "Reproduce: `.venv/bin/python benchmarks/throughput.py` (every variant on every backend; "
         "`--model NAME`, `--backends`, `--batch-sizes`, `--policy`, `--devices` select). "
         f"Machine: {', '.join(machine)}; {dates[0]} to {dates[-1]}. Images per second after "
-        "warm-up, each cell in its own process; fit and loop alternate over 3 rounds "
-        "of 8 steps and the median round counts (*fit/loop* is the median of the rounds' ratios: "
+        f"warm-up, each cell in its own process; fit and loop alternate over {_rounds(default)} "
+        "and the median round counts (*fit/loop* is the median of the rounds' ratios: "
         "this shared 2-core machine's speed drifts by tens of percent from minute to minute, so "
         "cross-backend ratios, measured minutes apart, are the less precise).",
         "",
