@@ -78,7 +78,8 @@ def write(results):
     if len(batches) > 1:
         lines += [
             "",
-            f"Step time against batch size ({swept}, `--model dcgan --batch-sizes 32 128 256`): "
+            f"Step time against batch size ({swept}, `--model dcgan --batch-sizes 32 256 512 "
+            "--steps 2 --rounds 3 --warmup 1`, and the recipe's batch from the table above): "
             "milliseconds per `fit` step, and the process's peak resident memory.",
             "",
             "| batch | " + " | ".join(f"{b} ms/step | {b} img/s | {b} peak MB" for b in BACKENDS) + " |",

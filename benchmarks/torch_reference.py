@@ -15,8 +15,10 @@ PyTorch picks for this CPU.
 
     KERAS_BACKEND=torch .venv/bin/python benchmarks/torch_reference.py
 
-Run `benchmarks/throughput.py --model dcgan` first for the Keras figures; this
-rewrites the `keras-vs-pytorch` section of benchmarks/RESULTS.md.
+Keras on torch is timed in the same process, alternating with the plain
+loop; run `benchmarks/throughput.py --model dcgan` first for the TensorFlow
+and JAX figures. This rewrites the `keras-vs-pytorch` section of
+benchmarks/RESULTS.md.
 """
 
 import argparse
@@ -24,7 +26,6 @@ import datetime
 import json
 import os
 import platform
-import time
 
 import numpy as np
 import torch
@@ -79,15 +80,19 @@ def parameters(module):
     return sum(p.numel() for p in module.parameters())
 
 
-def time_plain_loop(batch_size, steps, warmup, images, upsampling):
+def plain_loop(batch_size, images, upsampling):
+    """`(run, generator, discriminator)`: `run(steps)` trains that many
+    steps of the plain PyTorch loop."""
     generator, discriminator = Generator(upsampling=upsampling), Discriminator()
     d_opt = torch.optim.Adam(discriminator.parameters(), 2e-4, betas=(0.5, 0.999))
     g_opt = torch.optim.Adam(generator.parameters(), 2e-4, betas=(0.5, 0.999))
     softplus = nn.functional.softplus
     rng = np.random.default_rng(0)
+    count = [0]
 
-    def step(i):
-        start = (i * batch_size) % (len(images) - batch_size)
+    def step():
+        start = (count[0] * batch_size) % (len(images) - batch_size)
+        count[0] += 1
         real = torch.from_numpy(images[start : start + batch_size])
         z = torch.from_numpy(rng.standard_normal((2, batch_size, 100), dtype=np.float32))
         d_opt.zero_grad(set_to_none=True)
@@ -99,39 +104,53 @@ def time_plain_loop(batch_size, steps, warmup, images, upsampling):
         g_loss = softplus(-discriminator(generator(z[1]))).mean()
         g_loss.backward()
         g_opt.step()
-        return float(d_loss)
+        return float(d_loss.detach())
 
-    for i in range(warmup):
-        step(i)
-    begin = time.perf_counter()
-    for i in range(steps):
-        step(i)
-    return steps * batch_size / (time.perf_counter() - begin), generator, discriminator
+    def run(steps):
+        for _ in range(steps):
+            step()
+
+    return run, generator, discriminator
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--steps", type=int, default=20)
-    parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--upsampling", default="subpixel", choices=["subpixel", "nearest"])
+    parser.add_argument("--steps", type=int, default=6, help="timed steps per round")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds")
+    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--upsampling", default="nearest", choices=["subpixel", "nearest"])
     args = parser.parse_args()
+
+    import throughput
 
     import keras_gans as kg
 
-    keras_gan = kg.models.DCGAN(upsampling=args.upsampling)
+    keras_gan, data, _ = throughput.build("dcgan", "float32", 1, args.batch_size,
+                                          {"upsampling": args.upsampling})
     images = kg.datasets.to_unit_range(kg.datasets.fashion_mnist.load_arrays("train")[0][:4096])
     images = np.ascontiguousarray(images.transpose(0, 3, 1, 2))  # NCHW
-    plain, generator, discriminator = time_plain_loop(args.batch_size, args.steps, args.warmup, images,
-                                                      args.upsampling)
-    counts = {"generator": (parameters(generator), keras_gan.generator.count_params()),
-              "discriminator": (parameters(discriminator), keras_gan.discriminator.count_params())}
+    run, generator, discriminator = plain_loop(args.batch_size, images, args.upsampling)
     # BatchNorm's moving statistics are buffers in torch, weights in Keras.
     keras_trainable = {"generator": sum(int(np.prod(v.shape)) for v in keras_gan.generator.trainable_variables),
                        "discriminator": sum(int(np.prod(v.shape)) for v in keras_gan.discriminator.trainable_variables)}
-    for name, (torch_count, _) in counts.items():
-        assert torch_count == keras_trainable[name], (name, torch_count, keras_trainable[name])
-    print(f"plain PyTorch loop: {plain:.1f} img/s (threads {torch.get_num_threads()})")
+    for name, module in (("generator", generator), ("discriminator", discriminator)):
+        assert parameters(module) == keras_trainable[name], (name, parameters(module), keras_trainable[name])
+
+    # Keras-on-torch `fit` and the plain loop alternate in one process, as in
+    # benchmarks/throughput.py: fit's rounds are windows of one `fit` call.
+    run(args.warmup)
+    plain_seconds = []
+    timer = throughput.round_timer(args.warmup, args.steps, args.rounds,
+                                   lambda: plain_seconds.append(throughput.timed(run, args.steps)))
+    keras_gan.fit(data, steps_per_epoch=args.warmup + args.rounds * args.steps, epochs=1, verbose=0,
+                  callbacks=[timer])
+    images_per_round = args.steps * args.batch_size
+    plain = images_per_round / float(np.median(plain_seconds))
+    keras_torch = images_per_round / float(np.median(timer.seconds))
+    keras_over_plain = float(np.median(np.array(plain_seconds) / np.array(timer.seconds)))
+    print(f"plain PyTorch loop: {plain:.1f} img/s, Keras on torch fit: {keras_torch:.1f} img/s, "
+          f"ratio {keras_over_plain:.2f} (threads {torch.get_num_threads()})")
 
     measured = json.load(open(os.path.join(HERE, "throughput.json")))
     keras_fit = {r["backend"]: r["fit"] for r in measured.values()
@@ -148,15 +167,20 @@ def main():
         f"The DCGAN's networks (`{args.upsampling}` upsampling) written in `torch.nn` (same layers, "
         f"{keras_trainable['generator']:,} + {keras_trainable['discriminator']:,} trainable "
         "parameters, checked) and trained by a plain eager PyTorch loop, against "
-        "`kg.models.DCGAN.fit` of the same architecture on each Keras backend.",
+        "`kg.models.DCGAN.fit` of the same architecture. Keras on torch runs in the same process, "
+        f"alternating with the plain loop over {args.rounds} rounds of {args.steps} steps (the "
+        "median round counts; *vs plain PyTorch* is the median of the rounds' ratios). Keras on "
+        "TensorFlow and JAX are the `throughput.py` cells, measured in other processes minutes "
+        "apart, so their ratios carry this machine's drift (tens of percent).",
         "",
         "| training | img/s | vs plain PyTorch |",
         "|---|---|---|",
         f"| plain PyTorch (eager, NCHW) | {plain:.0f} | 1.00 |",
+        f"| Keras on torch, `fit` (same process) | {keras_torch:.0f} | {keras_over_plain:.2f} |",
     ]
-    for backend in ("tensorflow", "jax", "torch"):
+    for backend in ("tensorflow", "jax"):
         if backend in keras_fit:
-            lines.append(f"| Keras on {backend}, `fit` | {keras_fit[backend]:.0f} | "
+            lines.append(f"| Keras on {backend}, `fit` (throughput.json) | {keras_fit[backend]:.0f} | "
                          f"{keras_fit[backend] / plain:.2f} |")
     lines.append(END)
     results_sections.write_section(BEGIN, END, "Keras against plain PyTorch (DCGAN)", "\n".join(lines) + "\n")

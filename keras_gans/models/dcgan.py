@@ -30,7 +30,7 @@ class DCGAN(ImageNetworks, AdversarialModel):
         upsampling: the generator's 2x upsampling: `"nearest"` (default) or
             `"bilinear"` (`UpSampling2D` then a convolution), `"subpixel"` (a
             convolution to 4x the channels, ICNR-initialized, then
-            `depth_to_space`: 1.26x (JAX) to 1.43x (TensorFlow) more steps
+            `depth_to_space`: 1.05x (TensorFlow) to 1.42x (JAX) more steps
             per second, but slower to learn per step in the runs measured in
             benchmarks/RESULTS.md), or `"transpose"` (a strided
             `Conv2DTranspose`, as in the DCGAN paper; slow under XLA on CPU).
