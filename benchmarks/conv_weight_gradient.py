@@ -1,13 +1,12 @@
-"""XLA's CPU convolution weight gradient against the same gradient written
-as shifted matrix products, for the nearest DCGAN block's 3x3 convolution
-(batch 128, 28x28x64 -> 32, "same" padding, stride 1).
+"""XLA's CPU convolution gradient over the whole batch against
+`keras_gans.core.backend.conv`, which sums the kernel gradient over chunks
+of the batch, for convolutions of the zoo's networks at their recipes'
+batch sizes.
 
-A 3x3 convolution is the sum over its 9 taps of a matrix product of the
-shifted input with that tap's (C_in, C_out) matrix; its weight gradient is
-then 9 matrix products of the shifted input with the output gradient. This
-measures whether XLA on CPU computes that faster than its convolution
-kernel's own weight gradient (the JAX/TF gap of benchmarks/RESULTS.md), and
-checks that both give the same numbers.
+Each row times one jitted forward-and-backward pass (the input's and the
+kernel's gradients, as a training step needs them) of `keras.ops.conv` and
+of `backend.conv`, in alternating repeats (the median counts), and checks
+that both give the same gradients.
 
     KERAS_BACKEND=jax .venv/bin/python benchmarks/conv_weight_gradient.py
 """
@@ -15,53 +14,56 @@ checks that both give the same numbers.
 import time
 
 import jax
-import jax.numpy as jnp
+import keras
 import numpy as np
 
-BATCH, SIZE, C_IN, C_OUT, K = 128, 28, 64, 32, 3
+from keras_gans.core import backend
+
+# (where, batch, input height/width, input channels, filters, kernel, strides)
+CASES = [
+    ("DCGAN generator block_1_conv", 128, 14, 128, 64, 3, 1),
+    ("DCGAN generator block_2_conv", 128, 28, 64, 32, 3, 1),
+    ("DCGAN generator image", 128, 28, 32, 1, 3, 1),
+    ("DCGAN discriminator block_2_conv", 128, 14, 64, 128, 3, 2),
+    ("SRGAN generator block conv", 64, 28, 64, 64, 3, 1),
+    ("SRGAN discriminator block_1_conv_1", 64, 28, 1, 64, 3, 1),
+    ("StyleGAN discriminator block conv", 32, 32, 64, 64, 3, 1),
+    ("batch 256, DCGAN generator block_2_conv", 256, 28, 64, 32, 3, 1),
+]
 
 
-def conv(x, kernel):
-    return jax.lax.conv_general_dilated(x, kernel, (1, 1), "SAME",
-                                        dimension_numbers=("NHWC", "HWIO", "NHWC"))
+def gradients(conv, strides):
+    def loss(x, kernel, cotangent):
+        return keras.ops.sum(conv(x, kernel, strides=strides, padding="same") * cotangent)
 
-
-def shifted(x, kernel):
-    """The same convolution as a sum of `K * K` shifted matrix products."""
-    pad = K // 2
-    padded = jnp.pad(x, ((0, 0), (pad, pad), (pad, pad), (0, 0)))
-    return sum(jnp.einsum("bhwc,cf->bhwf", padded[:, i:i + SIZE, j:j + SIZE, :], kernel[i, j])
-               for i in range(K) for j in range(K))
-
-
-def median_ms(fn, *args, repeats=5):
-    fn(*args).block_until_ready()  # compilation
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn(*args).block_until_ready()
-        times.append(time.perf_counter() - start)
-    return 1000 * float(np.median(times))
+    return jax.jit(jax.grad(loss, argnums=(0, 1)))
 
 
 def main():
     rng = np.random.default_rng(0)
-    x = jnp.asarray(rng.standard_normal((BATCH, SIZE, SIZE, C_IN), np.float32))
-    kernel = jnp.asarray(rng.standard_normal((K, K, C_IN, C_OUT), np.float32) * 0.05)
-    grad = jnp.asarray(rng.standard_normal((BATCH, SIZE, SIZE, C_OUT), np.float32))
-    print("| formulation | forward ms | weight gradient ms | input gradient ms |")
-    print("|---|---|---|---|")
-    weight_grads = []
-    for name, f in (("`lax.conv_general_dilated`", conv), ("9 shifted matrix products", shifted)):
-        forward = jax.jit(f)
-        d_kernel = jax.jit(lambda x, k, f=f: jax.vjp(lambda k: f(x, k), k)[1](grad)[0])
-        d_input = jax.jit(lambda x, k, f=f: jax.vjp(lambda x: f(x, k), x)[1](grad)[0])
-        weight_grads.append(d_kernel(x, kernel))
-        print(f"| {name} | {median_ms(forward, x, kernel):.1f} | {median_ms(d_kernel, x, kernel):.1f} "
-              f"| {median_ms(d_input, x, kernel):.1f} |", flush=True)
-    difference = float(jnp.abs(weight_grads[0] - weight_grads[1]).max())
-    scale = float(jnp.abs(weight_grads[0]).max())
-    print(f"\nlargest weight-gradient difference: {difference:.2e} (of values up to {scale:.1f})")
+    print("| convolution | batch | input | filters, kernel, strides | chunk | whole batch ms | chunked ms "
+          "| speed-up | largest kernel-gradient difference |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for where, batch, size, channels, filters, kernel_size, strides in CASES:
+        x = rng.standard_normal((batch, size, size, channels)).astype("float32")
+        kernel = (rng.standard_normal((kernel_size, kernel_size, channels, filters)) * 0.05).astype("float32")
+        out = -(-size // strides)
+        cotangent = rng.standard_normal((batch, out, out, filters)).astype("float32")
+        functions = {"plain": gradients(keras.ops.conv, strides), "chunked": gradients(backend.conv, strides)}
+        results = {name: fn(x, kernel, cotangent) for name, fn in functions.items()}  # compiles
+        seconds = {name: [] for name in functions}
+        for _ in range(5):
+            for name, fn in functions.items():
+                start = time.perf_counter()
+                jax.block_until_ready(fn(x, kernel, cotangent))
+                seconds[name].append(time.perf_counter() - start)
+        plain, chunked = (1000 * float(np.median(seconds[name])) for name in ("plain", "chunked"))
+        reference = np.asarray(results["plain"][1])
+        difference = np.abs(np.asarray(results["chunked"][1]) - reference).max() / np.abs(reference).max()
+        chunk = backend.weight_gradient_chunk(batch, size * size * channels)
+        print(f"| {where} | {batch} | {size}x{size}x{channels} | {filters}, {kernel_size}, {strides} "
+              f"| {min(chunk, batch)} | {plain:.0f} | {chunked:.0f} | {plain / chunked:.2f}x "
+              f"| {difference:.1e} (relative) |", flush=True)
 
 
 if __name__ == "__main__":

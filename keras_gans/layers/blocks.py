@@ -11,6 +11,7 @@ import math
 import keras
 from keras import layers
 
+from keras_gans.layers.conv import Conv2D
 from keras_gans.layers.precision import OUTPUT_DTYPE
 from keras_gans.layers.spectral import SpectralConv2D, SpectralDense
 from keras_gans.layers.subpixel import SubPixelInitializer, SubPixelUpsampling
@@ -35,11 +36,11 @@ def upsample_conv(x, filters, kernel_size, mode, name):
             filters, kernel_size, strides=2, padding="same", use_bias=False, name=f"{name}_conv"
         )(x)
     if mode == "subpixel":
-        x = layers.Conv2D(4 * filters, kernel_size, padding="same", use_bias=False,
+        x = Conv2D(4 * filters, kernel_size, padding="same", use_bias=False,
                           kernel_initializer=SubPixelInitializer(2), name=f"{name}_conv")(x)
         return SubPixelUpsampling(2, name=f"{name}_shuffle")(x)
     x = layers.UpSampling2D(2, interpolation=mode, name=f"{name}_upsample")(x)
-    return layers.Conv2D(filters, kernel_size, padding="same", use_bias=False, name=f"{name}_conv")(x)
+    return Conv2D(filters, kernel_size, padding="same", use_bias=False, name=f"{name}_conv")(x)
 
 
 def generator_body(x, image_shape, filters, kernel_size, upsampling, activation="tanh"):
@@ -57,7 +58,7 @@ def generator_body(x, image_shape, filters, kernel_size, upsampling, activation=
         x = upsample_conv(x, f, kernel_size, upsampling, name=f"block_{i}")
         x = layers.BatchNormalization(name=f"block_{i}_bn")(x)
         x = layers.ReLU(name=f"block_{i}_act")(x)
-    return layers.Conv2D(channels, kernel_size, padding="same", activation=activation,
+    return Conv2D(channels, kernel_size, padding="same", activation=activation,
                          dtype=OUTPUT_DTYPE, name="image")(x)
 
 
@@ -73,7 +74,7 @@ def discriminator_body(x, filters, kernel_size, dropout=0.0, normalization="batc
             (Miyato et al.; usually with `normalization=None`).
         activation: `"leaky_relu"` (slope 0.2, the DCGAN recipe) or `"relu"`.
     """
-    conv = SpectralConv2D if spectral_normalization else layers.Conv2D
+    conv = SpectralConv2D if spectral_normalization else Conv2D
     for i, f in enumerate(filters, start=1):
         x = conv(f, kernel_size, strides=2, padding="same", name=f"block_{i}_conv")(x)
         if i > 1 and normalization == "batch":

@@ -13,6 +13,7 @@ depends on the other images of its batch.
 import keras
 from keras import layers
 
+from keras_gans.layers.conv import Conv2D
 from keras_gans.layers.precision import OUTPUT_DTYPE
 from keras_gans.layers.subpixel import SubPixelUpsampling
 
@@ -24,7 +25,7 @@ def instance_norm(name):
 
 def conv_block(x, filters, kernel_size, strides, name, norm=True, activation="leaky_relu"):
     """Conv -> instance norm (optional) -> LeakyReLU(0.2) / ReLU / PReLU / none."""
-    x = layers.Conv2D(filters, kernel_size, strides=strides, padding="same", use_bias=not norm,
+    x = Conv2D(filters, kernel_size, strides=strides, padding="same", use_bias=not norm,
                       name=f"{name}_conv")(x)
     if norm:
         x = instance_norm(f"{name}_norm")(x)
@@ -39,7 +40,7 @@ def conv_block(x, filters, kernel_size, strides, name, norm=True, activation="le
 
 def upsample_block(x, filters, name, norm=True, activation="relu"):
     """2x sub-pixel upsampling to `filters` channels, normalized and activated."""
-    x = layers.Conv2D(4 * filters, 3, padding="same", use_bias=not norm, name=f"{name}_conv")(x)
+    x = Conv2D(4 * filters, 3, padding="same", use_bias=not norm, name=f"{name}_conv")(x)
     x = SubPixelUpsampling(2, name=f"{name}_shuffle")(x)
     if norm:
         x = instance_norm(f"{name}_norm")(x)
@@ -84,7 +85,7 @@ def unet_generator(image_shape, output_channels=None, filters=(32, 64, 128), dro
         x = upsample_block(x, f, f"block_{j}")
         if dropout and j - len(filters) <= 3:
             x = layers.Dropout(dropout, name=f"block_{j}_dropout")(x)
-    x = layers.Conv2D(output_channels or image_shape[-1], 3, padding="same", activation="tanh",
+    x = Conv2D(output_channels or image_shape[-1], 3, padding="same", activation="tanh",
                       dtype=OUTPUT_DTYPE, name="image")(x)
     return keras.Model(source, x, name="generator")
 
@@ -114,7 +115,7 @@ def resnet_generator(image_shape, filters=(32, 64, 128), num_residual=4):
         x = residual_block(x, filters[-1], f"residual_{r + 1}")
     for i, f in enumerate(reversed(filters[:-1]), start=len(filters) + 1):
         x = upsample_block(x, f, f"block_{i}")
-    x = layers.Conv2D(image_shape[-1], 7, padding="same", activation="tanh", dtype=OUTPUT_DTYPE,
+    x = Conv2D(image_shape[-1], 7, padding="same", activation="tanh", dtype=OUTPUT_DTYPE,
                       name="image")(x)
     return keras.Model(source, x, name="generator")
 
@@ -145,7 +146,7 @@ def patch_discriminator(image_shape, condition_shape=None, filters=(32, 64, 128)
         last = i == len(filters)
         x = conv_block(x, f, 4, 1 if last else 2, f"block_{i}", norm=i > 1)
     x = layers.Identity(name="features")(x)
-    logits = layers.Conv2D(1, 4, padding="same", dtype=OUTPUT_DTYPE, name="logits")(x)
+    logits = Conv2D(1, 4, padding="same", dtype=OUTPUT_DTYPE, name="logits")(x)
     return keras.Model(inputs if len(inputs) > 1 else sample, logits, name=name)
 
 
@@ -165,16 +166,16 @@ def srresnet_generator(source_shape, scale=4, filters=64, num_residual=8):
     if scale < 2 or scale & (scale - 1):
         raise ValueError(f"`scale` must be a power of two >= 2; received {scale}.")
     source = keras.Input(source_shape, name="source")
-    stem = layers.Conv2D(filters, 9, padding="same", name="block_1_conv")(source)
+    stem = Conv2D(filters, 9, padding="same", name="block_1_conv")(source)
     stem = layers.PReLU(shared_axes=(1, 2), name="block_1_act")(stem)
     x = stem
     for r in range(num_residual):
         x = residual_block(x, filters, f"residual_{r + 1}", norm=False, activation="prelu")
-    x = layers.Conv2D(filters, 3, padding="same", name="block_2_conv")(x)
+    x = Conv2D(filters, 3, padding="same", name="block_2_conv")(x)
     x = layers.Add(name="block_2_skip")([x, stem])
     for i in range(scale.bit_length() - 1):
         x = upsample_block(x, filters, f"block_{i + 3}", norm=False, activation="prelu")
-    x = layers.Conv2D(source_shape[-1], 9, padding="same", activation="tanh", dtype=OUTPUT_DTYPE,
+    x = Conv2D(source_shape[-1], 9, padding="same", activation="tanh", dtype=OUTPUT_DTYPE,
                       name="image")(x)
     return keras.Model(source, x, name="generator")
 
@@ -185,11 +186,11 @@ def strided_discriminator(image_shape, filters=(16, 32, 64), dense_units=128):
     sample = keras.Input(image_shape, name="sample")
     x = sample
     for i, f in enumerate(filters, start=1):
-        x = layers.Conv2D(f, 3, padding="same", name=f"block_{i}_conv_1")(x)
+        x = Conv2D(f, 3, padding="same", name=f"block_{i}_conv_1")(x)
         if i > 1:
             x = layers.BatchNormalization(name=f"block_{i}_bn_1")(x)
         x = layers.LeakyReLU(0.2, name=f"block_{i}_act_1")(x)
-        x = layers.Conv2D(f, 3, strides=2, padding="same", name=f"block_{i}_conv_2")(x)
+        x = Conv2D(f, 3, strides=2, padding="same", name=f"block_{i}_conv_2")(x)
         x = layers.BatchNormalization(name=f"block_{i}_bn_2")(x)
         x = layers.LeakyReLU(0.2, name=f"block_{i}_act_2")(x)
     x = layers.Flatten(name="flatten")(x)

@@ -12,6 +12,7 @@ power-iteration vector `u` is state, updated in training.
 import keras
 from keras import layers, ops
 
+from keras_gans.layers.conv import Conv2D
 from keras_gans.layers.reparameterized import ReparameterizedKernel
 
 
@@ -54,7 +55,7 @@ class _SpectralMixin(ReparameterizedKernel):
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class SpectralConv2D(_SpectralMixin, layers.Conv2D):
+class SpectralConv2D(_SpectralMixin, Conv2D):
     """`Conv2D` whose kernel is spectrally normalized in every call.
 
     Args:

@@ -22,6 +22,7 @@ import math
 import keras
 from keras import ops
 
+from keras_gans.core import backend
 from keras_gans.layers.minibatch import MinibatchStdDev  # noqa: F401 - part of the StyleGAN layer set
 
 LEAKY_RELU_GAIN = math.sqrt(2.0)
@@ -139,7 +140,7 @@ class EqualizedConv2D(keras.layers.Layer):
         self.scale = 1.0 / math.sqrt(k * k * channels)
 
     def call(self, inputs):
-        outputs = ops.conv(inputs, self.kernel * self.scale, padding="same")
+        outputs = backend.conv(inputs, self.kernel * self.scale, padding="same")
         if self.bias is not None:
             outputs = outputs + self.bias
         return leaky_relu(outputs) if self.activation else outputs
@@ -263,7 +264,7 @@ class ModulatedConv2D(keras.layers.Layer):
         kernel = self.kernel * self.scale
         if self.upsample:
             features = self.upsampling(features)
-        outputs = ops.conv(features * styles[:, None, None, :], kernel, padding="same")
+        outputs = backend.conv(features * styles[:, None, None, :], kernel, padding="same")
         if self.demodulate:
             # ||s * weight|| per output channel = sqrt(s^2 @ sum_kk(weight^2)).
             squared = ops.sum(ops.square(kernel), axis=(0, 1))  # (in, out)

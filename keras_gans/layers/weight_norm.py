@@ -13,6 +13,7 @@ is `v`.
 import keras
 from keras import layers, ops
 
+from keras_gans.layers.conv import Conv2D
 from keras_gans.layers.reparameterized import ReparameterizedKernel
 
 
@@ -45,7 +46,7 @@ class _WeightNormMixin(ReparameterizedKernel):
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class WeightNormConv2D(_WeightNormMixin, layers.Conv2D):
+class WeightNormConv2D(_WeightNormMixin, Conv2D):
     """`Conv2D` with a weight-normalized kernel: each filter is `g * v / ||v||`.
 
     Args:

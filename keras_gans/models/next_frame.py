@@ -10,6 +10,7 @@ from keras import layers, ops
 from keras_gans.core.recipe import Recipe
 from keras_gans.datasets import moving
 from keras_gans.images import save_grid
+from keras_gans.layers.conv import Conv2D
 from keras_gans.layers.image_to_image import SubPixelUpsampling, patch_discriminator
 from keras_gans.layers.precision import OUTPUT_DTYPE
 from keras_gans.metrics import video
@@ -48,19 +49,19 @@ def next_frame_generator(past_shape, output_channels=1, filters=(32, 48, 64)):
     past = keras.Input(past_shape, name="past")
     x, skips = past, []
     for i, f in enumerate(filters, start=1):
-        x = layers.Conv2D(f, 4, strides=2, padding="same", name=f"block_{i}_down")(x)
+        x = Conv2D(f, 4, strides=2, padding="same", name=f"block_{i}_down")(x)
         x = layers.LeakyReLU(0.2, name=f"block_{i}_act_1")(x)
-        x = layers.Conv2D(f, 3, padding="same", name=f"block_{i}_conv")(x)
+        x = Conv2D(f, 3, padding="same", name=f"block_{i}_conv")(x)
         x = layers.LeakyReLU(0.2, name=f"block_{i}_act_2")(x)
         skips.append(x)
     skips.pop()
     for j, (skip, f) in enumerate(zip(reversed(skips), reversed(filters[:-1])), start=len(filters) + 1):
-        x = layers.Conv2D(f, 1, name=f"block_{j}_project")(x)
+        x = Conv2D(f, 1, name=f"block_{j}_project")(x)
         x = layers.UpSampling2D(2, name=f"block_{j}_up")(x)
         x = layers.Add(name=f"block_{j}_skip")([x, skip])
-        x = layers.Conv2D(f, 3, padding="same", name=f"block_{j}_conv")(x)
+        x = Conv2D(f, 3, padding="same", name=f"block_{j}_conv")(x)
         x = layers.LeakyReLU(0.2, name=f"block_{j}_act")(x)
-    x = layers.Conv2D(4 * output_channels, 3, padding="same", dtype=OUTPUT_DTYPE, name="image_conv")(x)
+    x = Conv2D(4 * output_channels, 3, padding="same", dtype=OUTPUT_DTYPE, name="image_conv")(x)
     x = SubPixelUpsampling(2, name="image_shuffle")(x)
     x = layers.Activation("tanh", name="image")(x)
     return keras.Model(past, x, name="generator")

@@ -1,0 +1,71 @@
+"""`keras_gans.layers.Conv2D` and `backend.conv`: the same outputs and
+gradients as `keras.layers.Conv2D` (on JAX the kernel gradient is summed
+over chunks of the batch), differentiable twice (gradient penalties)."""
+
+import keras
+import numpy as np
+import pytest
+
+import keras_gans as kg
+from keras_gans.core import backend
+
+# 32x32x64 inputs: 65,536 elements per sample, so a batch of 10 takes its
+# kernel gradient in chunks of 4, 4 and 2 on JAX.
+SHAPE, BATCH = (32, 32, 64), 10
+
+
+def test_weight_gradient_chunks_split_large_batches_only():
+    assert backend.weight_gradient_chunk(BATCH, int(np.prod(SHAPE))) == 4
+    assert backend.weight_gradient_chunk(128, 28 * 28 * 64) == 8  # at most 16 chunks
+    assert backend.weight_gradient_chunk(64, 28 * 28 * 1) >= 64  # small maps: one chunk
+
+
+class Penalized(keras.Model):
+    """Mean squared output plus a gradient penalty on the input, so that one
+    SGD step's kernel change is the gradient of a gradient."""
+
+    def __init__(self, conv_class, options):
+        super().__init__()
+        self.first = conv_class(16, 3, name="first", **options)
+        self.second = conv_class(4, 3, padding="same", name="second")
+
+    def call(self, x):
+        return self.second(keras.activations.tanh(self.first(x)))
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        slopes = backend.input_gradient(self, x)
+        penalty = keras.ops.mean(keras.ops.sum(keras.ops.square(slopes), axis=(1, 2, 3)))
+        error = y_pred - keras.ops.convert_to_tensor(y)
+        return keras.ops.mean(keras.ops.square(error)) + 0.1 * penalty
+
+
+@pytest.mark.parametrize("options", [
+    {"padding": "same"},
+    {"strides": 2, "padding": "valid"},
+    {"dilation_rate": 2, "padding": "same"},
+])
+def test_conv2d_matches_keras_in_outputs_and_twice_differentiated_gradients(options):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((BATCH,) + SHAPE).astype("float32")
+    models = [Penalized(conv_class, options) for conv_class in (kg.layers.Conv2D, keras.layers.Conv2D)]
+    for model in models:
+        model(x)  # builds
+    models[1].set_weights(models[0].get_weights())
+    outputs = [keras.ops.convert_to_numpy(model(x)) for model in models]
+    np.testing.assert_allclose(outputs[0], outputs[1], atol=1e-5)
+    y = rng.standard_normal(outputs[0].shape).astype("float32")
+    before = models[0].first.get_weights()[0]
+    for model in models:
+        model.compile(optimizer=keras.optimizers.SGD(1.0))
+        model.train_on_batch(x, y)
+    kernels = [model.first.get_weights()[0] for model in models]
+    change = np.abs(kernels[1] - before).max()
+    assert change > 1e-3  # the step moved the kernel
+    np.testing.assert_allclose(kernels[0], kernels[1], atol=1e-4 * max(1.0, change))
+
+
+def test_conv2d_round_trips_through_its_config():
+    layer = kg.layers.Conv2D(8, 3, strides=2, padding="same", name="conv")
+    restored = keras.layers.deserialize(keras.layers.serialize(layer))
+    assert isinstance(restored, kg.layers.Conv2D)
+    assert restored.get_config() == layer.get_config()
