@@ -16,7 +16,6 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
@@ -114,7 +113,7 @@ def main():
             raise RuntimeError(f"{backend} failed:\n{done.stderr[-3000:]}")
         measured[backend] = json.loads(line[-1][len("RESULT "):])
         print(backend, {k: round(v, 1) for k, v in measured[backend].items()}, flush=True)
-    machine = f"{platform.machine()}, {os.cpu_count()} CPU cores"
+    machine = results_sections.machine()
     lines = [
         BEGIN,
         f"Reproduce: `.venv/bin/python benchmarks/conv_kernels.py` ({machine}, "

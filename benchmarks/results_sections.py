@@ -13,10 +13,23 @@ write_section("<!-- video:begin -->", "<!-- video:end -->", "Next-frame video pr
 """
 
 import os
+import platform
 import re
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RESULTS = os.path.join(HERE, "RESULTS.md")
+
+
+def machine():
+    """The machine a figure comes from, e.g. `x86_64 (AMD EPYC), 2 CPU cores`:
+    the CPU model, where Linux names it, changes figures between machines of
+    the same architecture."""
+    model = ""
+    if os.path.exists("/proc/cpuinfo"):
+        with open("/proc/cpuinfo") as f:
+            names = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
+        model = f" ({names[0]})" if names else ""
+    return f"{platform.machine()}{model}, {os.cpu_count()} CPU cores"
 
 
 def write_section(begin, end, heading, block, path=RESULTS):

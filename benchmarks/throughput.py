@@ -27,11 +27,12 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import resource
 import subprocess
 import sys
 import time
+
+import results_sections
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RESULTS_JSON = os.path.join(HERE, "throughput.json")
@@ -233,7 +234,7 @@ def main():
         return worker(args)
 
     results = json.load(open(RESULTS_JSON)) if os.path.exists(RESULTS_JSON) else {}
-    machine = f"{platform.machine()}, {os.cpu_count()} CPU cores"
+    machine = results_sections.machine()
     for model in args.model:
         for batch_size in args.batch_sizes:
             for backend in args.backends:

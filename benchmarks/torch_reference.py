@@ -25,7 +25,6 @@ import argparse
 import datetime
 import json
 import os
-import platform
 
 import numpy as np
 import torch
@@ -157,7 +156,7 @@ def main():
                  if r["model"] == "dcgan" and r.get("upsampling") == args.upsampling
                  and r["batch_size"] == args.batch_size
                  and r["policy"] == "float32" and r["devices"] == 1}
-    machine = f"{platform.machine()}, {os.cpu_count()} CPU cores"
+    machine = results_sections.machine()
     lines = [
         BEGIN,
         f"Reproduce: `.venv/bin/python benchmarks/throughput.py --model dcgan`, then "

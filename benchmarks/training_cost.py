@@ -15,7 +15,6 @@ It rewrites the `training-cost` section of benchmarks/RESULTS.md.
 import argparse
 import datetime
 import os
-import platform
 import re
 import time
 
@@ -99,7 +98,7 @@ def main():
     text = "\n".join([
         f"Reproduce: `KERAS_BACKEND={keras.backend.backend()} .venv/bin/python benchmarks/training_cost.py` "
         f"({args.steps} timed steps after {args.warmup} of warm-up, each preset's recipe with fresh weights, "
-        f"{keras.backend.backend()} backend, {platform.machine()}, {os.cpu_count()} CPU cores, "
+        f"{keras.backend.backend()} backend, {results_sections.machine()}, "
         f"{datetime.date.today()}).",
         "",
         "*Training cost* = steps trained x seconds per step measured here, back to back in one run, so "

@@ -17,7 +17,6 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
@@ -77,7 +76,7 @@ def main():
             raise RuntimeError(f"{backend} failed:\n{completed.stderr[-3000:]}")
         measured[backend] = json.loads(line[-1][len("RESULT "):])
         print(backend, {k: round(v["ms"], 1) for k, v in measured[backend].items()}, flush=True)
-    machine = f"{platform.machine()}, {os.cpu_count()} CPU cores"
+    machine = results_sections.machine()
     lines = [
         BEGIN,
         f"Reproduce: `.venv/bin/python benchmarks/upsampling_layers.py` ({machine}, "

@@ -69,3 +69,26 @@ def test_conv2d_round_trips_through_its_config():
     restored = keras.layers.deserialize(keras.layers.serialize(layer))
     assert isinstance(restored, kg.layers.Conv2D)
     assert restored.get_config() == layer.get_config()
+
+
+@pytest.mark.parametrize("options", [{"padding": "same"}, {"strides": 2, "padding": "valid"}])
+def test_conv_kernel_gradient_differentiates_like_keras(options):
+    """The gradient, with respect to the inputs, of a function of the kernel
+    gradient (on JAX each of the convolution's three linear maps
+    differentiates into the other two)."""
+    rng = np.random.default_rng(1)
+    x = keras.ops.convert_to_tensor(rng.standard_normal((BATCH,) + SHAPE).astype("float32"))
+    kernel = keras.ops.convert_to_tensor(0.1 * rng.standard_normal((3, 3, SHAPE[-1], 8)).astype("float32"))
+
+    def kernel_gradient_energy(conv_fn):
+        def energy(inputs):
+            slopes = backend.input_gradient(
+                lambda k: keras.ops.square(conv_fn(inputs, k, **options)), kernel
+            )
+            return keras.ops.sum(keras.ops.square(slopes))
+
+        return keras.ops.convert_to_numpy(backend.input_gradient(energy, x))
+
+    ours, reference = kernel_gradient_energy(backend.conv), kernel_gradient_energy(keras.ops.conv)
+    assert np.abs(reference).max() > 1e-3
+    np.testing.assert_allclose(ours, reference, rtol=1e-4, atol=1e-4 * np.abs(reference).max())
