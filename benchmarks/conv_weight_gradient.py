@@ -1,12 +1,16 @@
-"""XLA's CPU convolution gradient over the whole batch against
-`keras_gans.core.backend.conv`, which sums the kernel gradient over chunks
-of the batch, for convolutions of the zoo's networks at their recipes'
-batch sizes.
+"""XLA's own CPU convolution gradients against those of
+`keras_gans.core.backend.conv`, for convolutions of the zoo's networks at
+their recipes' batch sizes.
 
-Each row times one jitted forward-and-backward pass (the input's and the
-kernel's gradients, as a training step needs them) of `keras.ops.conv` and
-of `backend.conv`, in alternating repeats (the median counts), and checks
-that both give the same gradients.
+The first table times one jitted forward-and-backward pass (the input's and
+the kernel's gradients, as a training step needs them): XLA's over the whole
+batch, `backend.conv`'s kernel gradient summed over chunks of the batch. The
+second times what a gradient penalty (WGAN-GP, R1) adds: the gradient, with
+respect to the kernel, of the squared input gradient, XLA's own derivative
+against `backend.conv`'s (the kernel gradient of the convolution itself).
+Both are `keras.ops.conv` against `backend.conv`, in alternating repeats
+(the median counts), and each row checks that the two give the same
+gradient.
 
     KERAS_BACKEND=jax .venv/bin/python benchmarks/conv_weight_gradient.py
 """
@@ -30,6 +34,12 @@ CASES = [
     ("StyleGAN discriminator block conv", 32, 32, 64, 64, 3, 1),
     ("batch 256, DCGAN generator block_2_conv", 256, 28, 64, 32, 3, 1),
 ]
+# Convolutions whose input gradient a penalty differentiates again.
+PENALIZED_CASES = [
+    ("WGAN-GP critic block_1_conv", 64, 28, 1, 64, 3, 2),
+    ("WGAN-GP critic block_2_conv", 64, 14, 64, 128, 3, 2),
+    ("StyleGAN discriminator block conv (R1)", 32, 32, 64, 64, 3, 1),
+]
 
 
 def gradients(conv, strides):
@@ -39,32 +49,68 @@ def gradients(conv, strides):
     return jax.jit(jax.grad(loss, argnums=(0, 1)))
 
 
+def penalty_gradient(conv, strides):
+    """The kernel's gradient of the squared input gradient, a gradient
+    penalty's second derivative."""
+    def penalty(kernel, x, cotangent):
+        slopes = jax.grad(lambda inputs: keras.ops.sum(
+            conv(inputs, kernel, strides=strides, padding="same") * cotangent))(x)
+        return keras.ops.sum(keras.ops.square(slopes))
+
+    return jax.jit(jax.grad(penalty))
+
+
+def timed_pair(functions, *args):
+    """Milliseconds per call (median of 5 alternating repeats) and results."""
+    results = {name: fn(*args) for name, fn in functions.items()}  # compiles
+    seconds = {name: [] for name in functions}
+    for _ in range(5):
+        for name, fn in functions.items():
+            start = time.perf_counter()
+            jax.block_until_ready(fn(*args))
+            seconds[name].append(time.perf_counter() - start)
+    return {name: 1000 * float(np.median(values)) for name, values in seconds.items()}, results
+
+
+def case_arrays(rng, batch, size, channels, filters, kernel_size, strides):
+    x = rng.standard_normal((batch, size, size, channels)).astype("float32")
+    kernel = (rng.standard_normal((kernel_size, kernel_size, channels, filters)) * 0.05).astype("float32")
+    out = -(-size // strides)
+    return x, kernel, rng.standard_normal((batch, out, out, filters)).astype("float32")
+
+
+def relative_difference(ours, reference):
+    reference = np.asarray(reference)
+    return np.abs(np.asarray(ours) - reference).max() / np.abs(reference).max()
+
+
 def main():
     rng = np.random.default_rng(0)
     print("| convolution | batch | input | filters, kernel, strides | chunk | whole batch ms | chunked ms "
           "| speed-up | largest kernel-gradient difference |")
     print("|---|---|---|---|---|---|---|---|---|")
     for where, batch, size, channels, filters, kernel_size, strides in CASES:
-        x = rng.standard_normal((batch, size, size, channels)).astype("float32")
-        kernel = (rng.standard_normal((kernel_size, kernel_size, channels, filters)) * 0.05).astype("float32")
-        out = -(-size // strides)
-        cotangent = rng.standard_normal((batch, out, out, filters)).astype("float32")
+        x, kernel, cotangent = case_arrays(rng, batch, size, channels, filters, kernel_size, strides)
         functions = {"plain": gradients(keras.ops.conv, strides), "chunked": gradients(backend.conv, strides)}
-        results = {name: fn(x, kernel, cotangent) for name, fn in functions.items()}  # compiles
-        seconds = {name: [] for name in functions}
-        for _ in range(5):
-            for name, fn in functions.items():
-                start = time.perf_counter()
-                jax.block_until_ready(fn(x, kernel, cotangent))
-                seconds[name].append(time.perf_counter() - start)
-        plain, chunked = (1000 * float(np.median(seconds[name])) for name in ("plain", "chunked"))
-        reference = np.asarray(results["plain"][1])
-        difference = np.abs(np.asarray(results["chunked"][1]) - reference).max() / np.abs(reference).max()
+        ms, results = timed_pair(functions, x, kernel, cotangent)
+        difference = relative_difference(results["chunked"][1], results["plain"][1])
         chunk = backend.weight_gradient_chunk(batch, size * size * channels)
         print(f"| {where} | {batch} | {size}x{size}x{channels} | {filters}, {kernel_size}, {strides} "
-              f"| {min(chunk, batch)} | {plain:.0f} | {chunked:.0f} | {plain / chunked:.2f}x "
-              f"| {difference:.1e} (relative) |", flush=True)
+              f"| {min(chunk, batch)} | {ms['plain']:.0f} | {ms['chunked']:.0f} "
+              f"| {ms['plain'] / ms['chunked']:.2f}x | {difference:.1e} (relative) |", flush=True)
 
+    print("\n| convolution | batch | input | filters, kernel, strides | XLA's own ms | backend.conv ms "
+          "| speed-up | largest difference |")
+    print("|---|---|---|---|---|---|---|---|")
+    for where, batch, size, channels, filters, kernel_size, strides in PENALIZED_CASES:
+        x, kernel, cotangent = case_arrays(rng, batch, size, channels, filters, kernel_size, strides)
+        functions = {"plain": penalty_gradient(keras.ops.conv, strides),
+                     "ours": penalty_gradient(backend.conv, strides)}
+        ms, results = timed_pair(functions, kernel, x, cotangent)
+        difference = relative_difference(results["ours"], results["plain"])
+        print(f"| {where} | {batch} | {size}x{size}x{channels} | {filters}, {kernel_size}, {strides} "
+              f"| {ms['plain']:.1f} | {ms['ours']:.1f} | {ms['plain'] / ms['ours']:.2f}x "
+              f"| {difference:.1e} (relative) |", flush=True)
 
 if __name__ == "__main__":
     main()

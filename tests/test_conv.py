@@ -92,3 +92,54 @@ def test_conv_kernel_gradient_differentiates_like_keras(options):
     ours, reference = kernel_gradient_energy(backend.conv), kernel_gradient_energy(keras.ops.conv)
     assert np.abs(reference).max() > 1e-3
     np.testing.assert_allclose(ours, reference, rtol=1e-4, atol=1e-4 * np.abs(reference).max())
+
+
+class Upsampler(keras.Model):
+    """A transposed convolution between two convolutions, so that one SGD
+    step moves its kernel by the gradient the convolutions pass through."""
+
+    def __init__(self, transpose_class, options):
+        super().__init__()
+        self.transposed = transpose_class(8, name="transposed", **options)
+
+    def call(self, x):
+        return keras.activations.tanh(self.transposed(x))
+
+
+@pytest.mark.parametrize("options", [
+    {"kernel_size": 3, "strides": 2, "padding": "same"},
+    {"kernel_size": 4, "strides": 2, "padding": "same", "use_bias": False},
+    {"kernel_size": 3, "strides": 2, "padding": "valid"},
+    {"kernel_size": 3, "strides": 2, "padding": "same", "output_padding": 1},
+    {"kernel_size": 5, "strides": 3, "padding": "same", "activation": "relu"},
+])
+def test_conv2d_transpose_matches_keras_in_outputs_and_gradients(options):
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((BATCH, 7, 7, 16)).astype("float32")
+    models = [Upsampler(cls, options) for cls in (kg.layers.Conv2DTranspose, keras.layers.Conv2DTranspose)]
+    for model in models:
+        model(x)  # builds
+    models[1].set_weights(models[0].get_weights())
+    outputs = [keras.ops.convert_to_numpy(model(x)) for model in models]
+    np.testing.assert_allclose(outputs[0], outputs[1], atol=1e-5)
+    y = rng.standard_normal(outputs[0].shape).astype("float32")
+    before = models[0].transposed.get_weights()[0]
+    for model in models:
+        model.compile(optimizer=keras.optimizers.SGD(1.0), loss="mse")
+        model.train_on_batch(x, y)
+    kernels = [model.transposed.get_weights()[0] for model in models]
+    change = np.abs(kernels[1] - before).max()
+    assert change > 1e-4  # the step moved the kernel
+    np.testing.assert_allclose(kernels[0], kernels[1], atol=1e-4 * max(1.0, change))
+
+
+def test_conv2d_transpose_round_trips_through_its_config():
+    layer = kg.layers.Conv2DTranspose(8, 3, strides=2, padding="same", name="up")
+    restored = keras.layers.deserialize(keras.layers.serialize(layer))
+    assert isinstance(restored, kg.layers.Conv2DTranspose)
+    assert restored.get_config() == layer.get_config()
+
+
+def test_transpose_upsampling_uses_the_backend_transposed_convolution():
+    generator = kg.models.DCGAN(latent_dim=8, upsampling="transpose").generator
+    assert isinstance(generator.get_layer("block_1_conv"), kg.layers.Conv2DTranspose)

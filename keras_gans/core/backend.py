@@ -33,15 +33,21 @@ PyTorch):
   engine: `keras.distribution.DataParallel` on JAX,
   `tf.distribute.MirroredStrategy` on TensorFlow. Keras' torch backend has
   no multi-device `fit`.
-- `conv(inputs, kernel, ...)`: `keras.ops.conv`, whose gradient on JAX takes
-  the kernel's gradient in chunks of the batch (`weight_gradient_chunk`
-  samples, about 1 MiB of input each) and sums them. XLA's CPU convolution
-  computes a kernel gradient faster, per sample, on a few samples than on a
-  whole batch of large feature maps: the DCGAN generator's 28x28x64 -> 32
-  convolution's backward pass takes 104 ms chunked against 290 ms at batch
-  128, and 230 against 1355 ms at batch 256
-  (`benchmarks/conv_weight_gradient.py`). The forward pass and the input
-  gradient are XLA's own. Elsewhere `conv` is `keras.ops.conv`.
+- `conv(inputs, kernel, ...)`: `keras.ops.conv`, whose gradients on JAX are
+  written out. XLA's CPU convolution computes a kernel gradient faster, per
+  sample, on a few samples than on a whole batch of large feature maps (the
+  DCGAN generator's 28x28x64 -> 32 convolution's backward pass: 104 against
+  290 ms at batch 128 and 230 against 1355 ms at batch 256 on one 2-core
+  machine, 69 against 114 and 153 against 318 ms on an AMD EPYC one;
+  `benchmarks/conv_weight_gradient.py`), so the
+  kernel gradient is summed over chunks of the batch
+  (`weight_gradient_chunk` samples, about 1 MiB of input each). And the
+  gradient of a gradient penalty differentiates the input gradient with
+  respect to the kernel, which XLA ran 24x slower than the kernel gradient
+  itself (14x14x64 -> 128, 5x5, stride 2, batch 64): the output, the input gradient and
+  the kernel gradient are each other's derivatives, so each is a
+  `jax.custom_vjp` that differentiates into the other two, and gradients of
+  any order stay on XLA's fast kernels. Elsewhere `conv` is `keras.ops.conv`.
 
 Why the JAX path works with two optimizers: the JAX trainer threads only
 `model.optimizer.variables` through its compiled step. `AdversarialModel`
@@ -123,6 +129,14 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     """`keras.ops.conv` (the JAX backend redefines it below)."""
     return keras.ops.conv(inputs, kernel, strides=strides, padding=padding,
                           data_format=data_format, dilation_rate=dilation_rate)
+
+
+def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None,
+                   data_format=None, dilation_rate=1):
+    """`keras.ops.conv_transpose` (the JAX backend redefines it below)."""
+    return keras.ops.conv_transpose(inputs, kernel, strides=strides, padding=padding,
+                                    output_padding=output_padding, data_format=data_format,
+                                    dilation_rate=dilation_rate)
 
 
 def _model_state_groups(model, with_optimizer=True):
@@ -325,6 +339,28 @@ else:  # jax
         options = (("strides", as_tuple(strides)), ("padding", padding),
                    ("data_format", data_format), ("dilation_rate", as_tuple(dilation_rate)))
         return _conv(inputs, kernel, options)
+
+    def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None,
+                       data_format=None, dilation_rate=1):
+        """`keras.ops.conv_transpose`, computed as the input gradient of
+        the convolution it transposes, so that its kernel gradient is that
+        convolution's (chunked) kernel gradient, not XLA's own, which runs
+        about 10x slower on CPU (see the module's docstring)."""
+        kernel = keras.ops.convert_to_tensor(kernel)
+        inputs = keras.ops.convert_to_tensor(inputs, dtype=kernel.dtype)
+        as_tuple = lambda value: tuple(value) if isinstance(value, (list, tuple)) else value  # noqa: E731
+        transposed = functools.partial(
+            keras.ops.conv_transpose, kernel=kernel, strides=strides, padding=padding,
+            output_padding=output_padding, data_format=data_format, dilation_rate=dilation_rate)
+        outputs = jax.eval_shape(transposed, inputs)
+        options = (("strides", as_tuple(strides)), ("padding", padding),
+                   ("data_format", data_format), ("dilation_rate", as_tuple(dilation_rate)))
+        # The convolution it transposes maps the outputs' shape back to the
+        # inputs' (an output_padding makes several shapes map to one).
+        forward = jax.eval_shape(lambda x: _xla_conv(x, kernel, options), outputs)
+        if output_padding is not None or forward.shape != inputs.shape:
+            return transposed(inputs)
+        return _input_gradient(inputs, kernel, options, _spec(outputs))
 
     def _run_stateless(model, step_fn, state, data, with_optimizer):
         groups = _model_state_groups(model, with_optimizer)

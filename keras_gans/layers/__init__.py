@@ -7,7 +7,7 @@ from keras_gans.layers.blocks import (
     noisy_weight_normalized_body,
     upsample_conv,
 )
-from keras_gans.layers.conv import Conv2D
+from keras_gans.layers.conv import Conv2D, Conv2DTranspose
 from keras_gans.layers.spectral import SpectralConv2D, SpectralDense
 from keras_gans.layers.weight_norm import WeightNormConv2D, WeightNormDense
 from keras_gans.layers.subpixel import SubPixelInitializer, SubPixelUpsampling

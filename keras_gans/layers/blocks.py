@@ -11,7 +11,7 @@ import math
 import keras
 from keras import layers
 
-from keras_gans.layers.conv import Conv2D
+from keras_gans.layers.conv import Conv2D, Conv2DTranspose
 from keras_gans.layers.precision import OUTPUT_DTYPE
 from keras_gans.layers.spectral import SpectralConv2D, SpectralDense
 from keras_gans.layers.subpixel import SubPixelInitializer, SubPixelUpsampling
@@ -24,20 +24,20 @@ def upsample_conv(x, filters, kernel_size, mode, name):
     """A 2x upsampling convolution.
 
     `"nearest"`/`"bilinear"`: `UpSampling2D` then `Conv2D` (no checkerboard
-    artifacts, and faster than `Conv2DTranspose` under XLA on CPU; see
-    benchmarks/RESULTS.md). `"transpose"`: a strided `Conv2DTranspose`, as in
-    the DCGAN paper. `"subpixel"`: a `Conv2D` to `4 * filters` channels at the
-    input's resolution (ICNR-initialized), then `depth_to_space` (Shi et al.,
-    2016), which computes a transposed convolution's kind of output without
-    its slow weight gradient under XLA.
+    artifacts). `"transpose"`: a strided `Conv2DTranspose`, as in the DCGAN
+    paper. `"subpixel"`: a `Conv2D` to `4 * filters` channels at the input's
+    resolution (ICNR-initialized), then `depth_to_space` (Shi et al., 2016).
+    Every mode's convolution is keras-gans' (`Conv2D`, `Conv2DTranspose`),
+    whose gradients on JAX run on XLA's fast kernels; their speeds per
+    backend are in benchmarks/RESULTS.md.
     """
     if mode == "transpose":
-        return layers.Conv2DTranspose(
+        return Conv2DTranspose(
             filters, kernel_size, strides=2, padding="same", use_bias=False, name=f"{name}_conv"
         )(x)
     if mode == "subpixel":
         x = Conv2D(4 * filters, kernel_size, padding="same", use_bias=False,
-                          kernel_initializer=SubPixelInitializer(2), name=f"{name}_conv")(x)
+                   kernel_initializer=SubPixelInitializer(2), name=f"{name}_conv")(x)
         return SubPixelUpsampling(2, name=f"{name}_shuffle")(x)
     x = layers.UpSampling2D(2, interpolation=mode, name=f"{name}_upsample")(x)
     return Conv2D(filters, kernel_size, padding="same", use_bias=False, name=f"{name}_conv")(x)

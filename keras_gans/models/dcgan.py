@@ -33,7 +33,7 @@ class DCGAN(ImageNetworks, AdversarialModel):
             `depth_to_space`: 1.05x (TensorFlow) to 1.42x (JAX) more steps
             per second, but slower to learn per step in the runs measured in
             benchmarks/RESULTS.md), or `"transpose"` (a strided
-            `Conv2DTranspose`, as in the DCGAN paper; slow under XLA on CPU).
+            `Conv2DTranspose`, as in the DCGAN paper).
         dropout: dropout after each discriminator block.
         normalization: the discriminator's normalization, `"batch"`,
             `"layer"` or `None`.
