@@ -5,10 +5,13 @@ their recipes' batch sizes.
 The first table times one jitted forward-and-backward pass (the input's and
 the kernel's gradients, as a training step needs them): XLA's over the whole
 batch, `backend.conv`'s kernel gradient summed over chunks of the batch. The
-second times what a gradient penalty (WGAN-GP, R1) adds: the gradient, with
+second times the same pass of a transposed convolution (the DCGAN's
+`upsampling="transpose"` blocks): XLA's own against `backend.conv_transpose`,
+the input gradient of the convolution it transposes. The third times what a
+gradient penalty (WGAN-GP, R1) adds: the gradient, with
 respect to the kernel, of the squared input gradient, XLA's own derivative
 against `backend.conv`'s (the kernel gradient of the convolution itself).
-Both are `keras.ops.conv` against `backend.conv`, in alternating repeats
+Each is Keras' op against keras-gans', in alternating repeats
 (the median counts), and each row checks that the two give the same
 gradient.
 
@@ -34,6 +37,11 @@ CASES = [
     ("StyleGAN discriminator block conv", 32, 32, 64, 64, 3, 1),
     ("batch 256, DCGAN generator block_2_conv", 256, 28, 64, 32, 3, 1),
 ]
+# Transposed convolutions: (where, batch, input size, input channels, filters, kernel, strides).
+TRANSPOSED_CASES = [
+    ("DCGAN generator block_1_conv (transpose)", 128, 7, 128, 64, 3, 2),
+    ("DCGAN generator block_2_conv (transpose)", 128, 14, 64, 32, 3, 2),
+]
 # Convolutions whose input gradient a penalty differentiates again.
 PENALIZED_CASES = [
     ("WGAN-GP critic block_1_conv", 64, 28, 1, 64, 3, 2),
@@ -43,6 +51,7 @@ PENALIZED_CASES = [
 
 
 def gradients(conv, strides):
+    """The input's and the kernel's gradients of `sum(conv(x) * cotangent)`."""
     def loss(x, kernel, cotangent):
         return keras.ops.sum(conv(x, kernel, strides=strides, padding="same") * cotangent)
 
@@ -72,10 +81,11 @@ def timed_pair(functions, *args):
     return {name: 1000 * float(np.median(values)) for name, values in seconds.items()}, results
 
 
-def case_arrays(rng, batch, size, channels, filters, kernel_size, strides):
+def case_arrays(rng, batch, size, channels, filters, kernel_size, strides, transposed=False):
     x = rng.standard_normal((batch, size, size, channels)).astype("float32")
-    kernel = (rng.standard_normal((kernel_size, kernel_size, channels, filters)) * 0.05).astype("float32")
-    out = -(-size // strides)
+    kernel_shape = (kernel_size, kernel_size) + ((filters, channels) if transposed else (channels, filters))
+    kernel = (rng.standard_normal(kernel_shape) * 0.05).astype("float32")
+    out = size * strides if transposed else -(-size // strides)
     return x, kernel, rng.standard_normal((batch, out, out, filters)).astype("float32")
 
 
@@ -98,6 +108,20 @@ def main():
         print(f"| {where} | {batch} | {size}x{size}x{channels} | {filters}, {kernel_size}, {strides} "
               f"| {min(chunk, batch)} | {ms['plain']:.0f} | {ms['chunked']:.0f} "
               f"| {ms['plain'] / ms['chunked']:.2f}x | {difference:.1e} (relative) |", flush=True)
+
+    print("\n| transposed convolution | batch | input | filters, kernel, strides | XLA's own ms "
+          "| backend.conv_transpose ms | speed-up | largest kernel-gradient difference |")
+    print("|---|---|---|---|---|---|---|---|")
+    for where, batch, size, channels, filters, kernel_size, strides in TRANSPOSED_CASES:
+        x, kernel, cotangent = case_arrays(rng, batch, size, channels, filters, kernel_size, strides,
+                                           transposed=True)
+        functions = {"plain": gradients(keras.ops.conv_transpose, strides),
+                     "ours": gradients(backend.conv_transpose, strides)}
+        ms, results = timed_pair(functions, x, kernel, cotangent)
+        difference = relative_difference(results["ours"][1], results["plain"][1])
+        print(f"| {where} | {batch} | {size}x{size}x{channels} | {filters}, {kernel_size}, {strides} "
+              f"| {ms['plain']:.0f} | {ms['ours']:.0f} | {ms['plain'] / ms['ours']:.2f}x "
+              f"| {difference:.1e} (relative) |", flush=True)
 
     print("\n| convolution | batch | input | filters, kernel, strides | XLA's own ms | backend.conv ms "
           "| speed-up | largest difference |")

@@ -100,9 +100,10 @@ def write(results):
             "",
             "Mixed precision and data parallelism on this CPU (`--policy`, `--devices 2` on two "
             "virtual CPU devices: XLA's host platform on JAX, logical devices on TensorFlow). Both "
-            "are correctness runs here: this CPU has no fast float16/bfloat16 arithmetic, and two "
-            "virtual devices share the same two cores, so neither is expected to be faster; "
-            "their speed is a GPU question. *float32* is the same cell at the default settings.",
+            "are correctness runs on a CPU: two virtual devices share the same cores, and reduced "
+            "precision is faster only where the CPU has instructions for it (bfloat16 dot products: "
+            "AVX512_BF16, AMX), in the backends whose kernels use them; their speed is a GPU "
+            "question. *float32, 1 device* is the same variant's cell at the default settings.",
             "",
             "| variant | backend | batch | policy | devices | fit (img/s) | float32, 1 device (img/s) | ratio |",
             "|---|---|---|---|---|---|---|---|",

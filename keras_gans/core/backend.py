@@ -38,16 +38,21 @@ PyTorch):
   sample, on a few samples than on a whole batch of large feature maps (the
   DCGAN generator's 28x28x64 -> 32 convolution's backward pass: 104 against
   290 ms at batch 128 and 230 against 1355 ms at batch 256 on one 2-core
-  machine, 69 against 114 and 153 against 318 ms on an AMD EPYC one;
+  machine, 69 against 93 and 156 against 293 ms on an AMD EPYC one;
   `benchmarks/conv_weight_gradient.py`), so the
   kernel gradient is summed over chunks of the batch
   (`weight_gradient_chunk` samples, about 1 MiB of input each). And the
   gradient of a gradient penalty differentiates the input gradient with
-  respect to the kernel, which XLA ran 24x slower than the kernel gradient
-  itself (14x14x64 -> 128, 5x5, stride 2, batch 64): the output, the input gradient and
+  respect to the kernel, which XLA runs 13x slower than the kernel gradient
+  of the convolution itself (the WGAN-GP critic's 14x14x64 -> 128, stride 2:
+  88 against 7 ms): the output, the input gradient and
   the kernel gradient are each other's derivatives, so each is a
   `jax.custom_vjp` that differentiates into the other two, and gradients of
-  any order stay on XLA's fast kernels. Elsewhere `conv` is `keras.ops.conv`.
+  any order stay on XLA's fast kernels.
+- `conv_transpose(inputs, kernel, ...)`: `keras.ops.conv_transpose`; on JAX
+  the input gradient of the convolution it transposes, so that its kernel
+  gradient is that convolution's (10 to 14x faster than XLA's own for the
+  DCGAN's transposed blocks). Elsewhere both are Keras' ops.
 
 Why the JAX path works with two optimizers: the JAX trainer threads only
 `model.optimizer.variables` through its compiled step. `AdversarialModel`
