@@ -89,6 +89,11 @@ def case_arrays(rng, batch, size, channels, filters, kernel_size, strides, trans
     return x, kernel, rng.standard_normal((batch, out, out, filters)).astype("float32")
 
 
+def row_start(where, batch, size, channels, filters, kernel_size, strides):
+    """A table row's first four cells: the convolution and its shapes."""
+    return f"| {where} | {batch} | {size}x{size}x{channels} | {filters}, {kernel_size}, {strides} "
+
+
 def relative_difference(ours, reference):
     reference = np.asarray(reference)
     return np.abs(np.asarray(ours) - reference).max() / np.abs(reference).max()
@@ -105,7 +110,7 @@ def main():
         ms, results = timed_pair(functions, x, kernel, cotangent)
         difference = relative_difference(results["chunked"][1], results["plain"][1])
         chunk = backend.weight_gradient_chunk(batch, size * size * channels)
-        print(f"| {where} | {batch} | {size}x{size}x{channels} | {filters}, {kernel_size}, {strides} "
+        print(row_start(where, batch, size, channels, filters, kernel_size, strides) +
               f"| {min(chunk, batch)} | {ms['plain']:.0f} | {ms['chunked']:.0f} "
               f"| {ms['plain'] / ms['chunked']:.2f}x | {difference:.1e} (relative) |", flush=True)
 
@@ -119,7 +124,7 @@ def main():
                      "ours": gradients(backend.conv_transpose, strides)}
         ms, results = timed_pair(functions, x, kernel, cotangent)
         difference = relative_difference(results["ours"][1], results["plain"][1])
-        print(f"| {where} | {batch} | {size}x{size}x{channels} | {filters}, {kernel_size}, {strides} "
+        print(row_start(where, batch, size, channels, filters, kernel_size, strides) +
               f"| {ms['plain']:.0f} | {ms['ours']:.0f} | {ms['plain'] / ms['ours']:.2f}x "
               f"| {difference:.1e} (relative) |", flush=True)
 
@@ -132,9 +137,10 @@ def main():
                      "ours": penalty_gradient(backend.conv, strides)}
         ms, results = timed_pair(functions, kernel, x, cotangent)
         difference = relative_difference(results["ours"], results["plain"])
-        print(f"| {where} | {batch} | {size}x{size}x{channels} | {filters}, {kernel_size}, {strides} "
+        print(row_start(where, batch, size, channels, filters, kernel_size, strides) +
               f"| {ms['plain']:.1f} | {ms['ours']:.1f} | {ms['plain'] / ms['ours']:.2f}x "
               f"| {difference:.1e} (relative) |", flush=True)
+
 
 if __name__ == "__main__":
     main()

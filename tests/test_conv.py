@@ -20,6 +20,26 @@ def test_weight_gradient_chunks_split_large_batches_only():
     assert backend.weight_gradient_chunk(64, 28 * 28 * 1) >= 64  # small maps: one chunk
 
 
+def assert_one_step_matches(models, x, rng, layer, loss, min_change):
+    """Gives `models` (keras-gans' layer first, Keras' second) the same
+    weights, then checks that their outputs match and that one SGD(1.0) step
+    moves `layer`'s kernel by more than `min_change`, the same in both."""
+    for model in models:
+        model(x)  # builds
+    models[1].set_weights(models[0].get_weights())
+    outputs = [keras.ops.convert_to_numpy(model(x)) for model in models]
+    np.testing.assert_allclose(outputs[0], outputs[1], atol=1e-5)
+    y = rng.standard_normal(outputs[0].shape).astype("float32")
+    before = models[0].get_layer(layer).get_weights()[0]
+    for model in models:
+        model.compile(optimizer=keras.optimizers.SGD(1.0), loss=loss)
+        model.train_on_batch(x, y)
+    kernels = [model.get_layer(layer).get_weights()[0] for model in models]
+    change = np.abs(kernels[1] - before).max()
+    assert change > min_change  # the step moved the kernel
+    np.testing.assert_allclose(kernels[0], kernels[1], atol=1e-4 * max(1.0, change))
+
+
 class Penalized(keras.Model):
     """Mean squared output plus a gradient penalty on the input, so that one
     SGD step's kernel change is the gradient of a gradient."""
@@ -48,26 +68,14 @@ def test_conv2d_matches_keras_in_outputs_and_twice_differentiated_gradients(opti
     rng = np.random.default_rng(0)
     x = rng.standard_normal((BATCH,) + SHAPE).astype("float32")
     models = [Penalized(conv_class, options) for conv_class in (kg.layers.Conv2D, keras.layers.Conv2D)]
-    for model in models:
-        model(x)  # builds
-    models[1].set_weights(models[0].get_weights())
-    outputs = [keras.ops.convert_to_numpy(model(x)) for model in models]
-    np.testing.assert_allclose(outputs[0], outputs[1], atol=1e-5)
-    y = rng.standard_normal(outputs[0].shape).astype("float32")
-    before = models[0].first.get_weights()[0]
-    for model in models:
-        model.compile(optimizer=keras.optimizers.SGD(1.0))
-        model.train_on_batch(x, y)
-    kernels = [model.first.get_weights()[0] for model in models]
-    change = np.abs(kernels[1] - before).max()
-    assert change > 1e-3  # the step moved the kernel
-    np.testing.assert_allclose(kernels[0], kernels[1], atol=1e-4 * max(1.0, change))
+    assert_one_step_matches(models, x, rng, layer="first", loss=None, min_change=1e-3)
 
 
-def test_conv2d_round_trips_through_its_config():
-    layer = kg.layers.Conv2D(8, 3, strides=2, padding="same", name="conv")
+@pytest.mark.parametrize("layer_class", [kg.layers.Conv2D, kg.layers.Conv2DTranspose])
+def test_conv_layers_round_trip_through_their_config(layer_class):
+    layer = layer_class(8, 3, strides=2, padding="same", name="conv")
     restored = keras.layers.deserialize(keras.layers.serialize(layer))
-    assert isinstance(restored, kg.layers.Conv2D)
+    assert isinstance(restored, layer_class)
     assert restored.get_config() == layer.get_config()
 
 
@@ -95,8 +103,8 @@ def test_conv_kernel_gradient_differentiates_like_keras(options):
 
 
 class Upsampler(keras.Model):
-    """A transposed convolution between two convolutions, so that one SGD
-    step moves its kernel by the gradient the convolutions pass through."""
+    """A transposed convolution and a tanh: one SGD step on a squared error
+    moves its kernel by its kernel gradient."""
 
     def __init__(self, transpose_class, options):
         super().__init__()
@@ -117,27 +125,7 @@ def test_conv2d_transpose_matches_keras_in_outputs_and_gradients(options):
     rng = np.random.default_rng(2)
     x = rng.standard_normal((BATCH, 7, 7, 16)).astype("float32")
     models = [Upsampler(cls, options) for cls in (kg.layers.Conv2DTranspose, keras.layers.Conv2DTranspose)]
-    for model in models:
-        model(x)  # builds
-    models[1].set_weights(models[0].get_weights())
-    outputs = [keras.ops.convert_to_numpy(model(x)) for model in models]
-    np.testing.assert_allclose(outputs[0], outputs[1], atol=1e-5)
-    y = rng.standard_normal(outputs[0].shape).astype("float32")
-    before = models[0].transposed.get_weights()[0]
-    for model in models:
-        model.compile(optimizer=keras.optimizers.SGD(1.0), loss="mse")
-        model.train_on_batch(x, y)
-    kernels = [model.transposed.get_weights()[0] for model in models]
-    change = np.abs(kernels[1] - before).max()
-    assert change > 1e-4  # the step moved the kernel
-    np.testing.assert_allclose(kernels[0], kernels[1], atol=1e-4 * max(1.0, change))
-
-
-def test_conv2d_transpose_round_trips_through_its_config():
-    layer = kg.layers.Conv2DTranspose(8, 3, strides=2, padding="same", name="up")
-    restored = keras.layers.deserialize(keras.layers.serialize(layer))
-    assert isinstance(restored, kg.layers.Conv2DTranspose)
-    assert restored.get_config() == layer.get_config()
+    assert_one_step_matches(models, x, rng, layer="transposed", loss="mse", min_change=1e-4)
 
 
 def test_transpose_upsampling_uses_the_backend_transposed_convolution():

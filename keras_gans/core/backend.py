@@ -274,7 +274,7 @@ else:  # jax
     # gradient summed over chunks of the batch, and each differentiates into
     # the other two, so that gradients of any order stay on those kernels.
     # (XLA's own derivative of a strided convolution's input gradient with
-    # respect to the kernel, which a gradient penalty takes, runs 24x slower
+    # respect to the kernel, which a gradient penalty takes, runs 13x slower
     # than its kernel gradient at 14x14x64 -> 128, stride 2.)
 
     def _spec(x):
@@ -334,15 +334,22 @@ else:  # jax
     _input_gradient.defvjp(_input_gradient_forward, _input_gradient_backward)
     _kernel_gradient.defvjp(_kernel_gradient_forward, _kernel_gradient_backward)
 
-    def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
-        """`keras.ops.conv`, whose gradients of every order are XLA's
-        convolution kernels, the kernel gradient summed over chunks of the
-        batch (see the module's docstring)."""
+    def _prepared(inputs, kernel, strides, padding, data_format, dilation_rate):
+        """Tensors in the kernel's dtype, and the options as a hashable tuple
+        (a `custom_vjp`'s static argument)."""
         kernel = keras.ops.convert_to_tensor(kernel)
         inputs = keras.ops.convert_to_tensor(inputs, dtype=kernel.dtype)
         as_tuple = lambda value: tuple(value) if isinstance(value, (list, tuple)) else value  # noqa: E731
         options = (("strides", as_tuple(strides)), ("padding", padding),
                    ("data_format", data_format), ("dilation_rate", as_tuple(dilation_rate)))
+        return inputs, kernel, options
+
+    def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+        """`keras.ops.conv`, whose gradients of every order are XLA's
+        convolution kernels, the kernel gradient summed over chunks of the
+        batch (see the module's docstring)."""
+        inputs, kernel, options = _prepared(inputs, kernel, strides, padding, data_format,
+                                            dilation_rate)
         return _conv(inputs, kernel, options)
 
     def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None,
@@ -351,15 +358,12 @@ else:  # jax
         the convolution it transposes, so that its kernel gradient is that
         convolution's (chunked) kernel gradient, not XLA's own, which runs
         about 10x slower on CPU (see the module's docstring)."""
-        kernel = keras.ops.convert_to_tensor(kernel)
-        inputs = keras.ops.convert_to_tensor(inputs, dtype=kernel.dtype)
-        as_tuple = lambda value: tuple(value) if isinstance(value, (list, tuple)) else value  # noqa: E731
+        inputs, kernel, options = _prepared(inputs, kernel, strides, padding, data_format,
+                                            dilation_rate)
         transposed = functools.partial(
             keras.ops.conv_transpose, kernel=kernel, strides=strides, padding=padding,
             output_padding=output_padding, data_format=data_format, dilation_rate=dilation_rate)
         outputs = jax.eval_shape(transposed, inputs)
-        options = (("strides", as_tuple(strides)), ("padding", padding),
-                   ("data_format", data_format), ("dilation_rate", as_tuple(dilation_rate)))
         # The convolution it transposes maps the outputs' shape back to the
         # inputs' (an output_padding makes several shapes map to one).
         forward = jax.eval_shape(lambda x: _xla_conv(x, kernel, options), outputs)
