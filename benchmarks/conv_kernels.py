@@ -5,7 +5,10 @@ Each convolution of the DCGAN (sub-pixel generator, strided discriminator;
 batch 128) is timed alone, compiled (`jax.jit`, `tf.function`; eager on
 torch): its forward pass, the gradient of its kernel (dW) and the gradient
 of its input (dX). Milliseconds, the median of 5 rounds of 5 calls. Each
-backend runs in its own process.
+backend runs in its own process, which imports keras_gans first, as a user's
+does; JAX runs a second time with XLA's own CPU flags
+(`KERAS_GANS_XLA_CPU_FLAGS=0`, see `keras_gans/core/xla_cpu.py`), whose
+convolutions are YNNPACK's.
 
     .venv/bin/python benchmarks/conv_kernels.py
 
@@ -23,7 +26,13 @@ import time
 import results_sections
 
 BEGIN, END = "<!-- conv-kernels:begin -->", "<!-- conv-kernels:end -->"
-BACKENDS = ("tensorflow", "jax", "torch")
+# Column -> (backend, extra environment).
+RUNS = {
+    "tensorflow": ("tensorflow", {}),
+    "jax": ("jax", {}),
+    "jax, XLA's flags": ("jax", {"KERAS_GANS_XLA_CPU_FLAGS": "0"}),
+    "torch": ("torch", {}),
+}
 # (input shape, output channels, kernel, stride, where in the DCGAN)
 CASES = (
     ((7, 7, 128), 256, 3, 1, "G block 1 (sub-pixel)"),
@@ -77,6 +86,8 @@ def worker():
     import keras
     import numpy as np
 
+    import keras_gans  # noqa: F401  (its XLA flags, before JAX starts)
+
     rng = np.random.default_rng(0)
     backend = keras.backend.backend()
     out = {}
@@ -104,15 +115,15 @@ def main():
     if parser.parse_args().worker:
         return worker()
     measured = {}
-    for backend in BACKENDS:
-        env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
+    for column, (backend, extra) in RUNS.items():
+        env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3", **extra)
         done = subprocess.run([sys.executable, __file__, "--worker"], env=env, capture_output=True,
                               text=True)
         line = [l for l in done.stdout.splitlines() if l.startswith("RESULT ")]
         if not line:
-            raise RuntimeError(f"{backend} failed:\n{done.stderr[-3000:]}")
-        measured[backend] = json.loads(line[-1][len("RESULT "):])
-        print(backend, {k: round(v, 1) for k, v in measured[backend].items()}, flush=True)
+            raise RuntimeError(f"{column} failed:\n{done.stderr[-3000:]}")
+        measured[column] = json.loads(line[-1][len("RESULT "):])
+        print(column, {k: round(v, 1) for k, v in measured[column].items()}, flush=True)
     machine = results_sections.machine()
     lines = [
         BEGIN,
@@ -120,14 +131,14 @@ def main():
         f"{datetime.date.today().isoformat()}; batch 128, milliseconds per call, the median of "
         "5 rounds of 5 calls; lower is better).",
         "",
-        "| convolution | input -> channels, stride | pass | " + " | ".join(f"{b} ms" for b in BACKENDS)
+        "| convolution | input -> channels, stride | pass | " + " | ".join(f"{c} ms" for c in RUNS)
         + " | JAX / TF time |",
-        "|---|---|---|" + "---|" * (len(BACKENDS) + 1),
+        "|---|---|---|" + "---|" * (len(RUNS) + 1),
     ]
     for shape, channels, kernel, stride, where in CASES:
         for name in ("fwd", "dW", "dX"):
             key = f"{where}/{name}"
-            times = [measured[b][key] for b in BACKENDS]
+            times = [measured[c][key] for c in RUNS]
             lines.append(
                 f"| {where} | {'x'.join(map(str, shape))} -> {channels}, {stride} | {name} | "
                 + " | ".join(f"{t:.1f}" for t in times)

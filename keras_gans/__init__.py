@@ -15,4 +15,9 @@ gan.fit(kg.datasets.load("fashion_mnist"), epochs=1,
 
 __version__ = "0.1.0"
 
+from keras_gans.core import xla_cpu
+
+# Before JAX runs its first computation: XLA reads its flags then.
+xla_cpu.configure()
+
 from keras_gans import callbacks, datasets, images, latent, layers, losses, metrics, models, transfer, zoo
