@@ -12,6 +12,7 @@ import keras
 from keras import layers
 
 from keras_gans.layers.conv import Conv2D, Conv2DTranspose
+from keras_gans.layers.normalization import BatchNormalization
 from keras_gans.layers.precision import OUTPUT_DTYPE
 from keras_gans.layers.spectral import SpectralConv2D, SpectralDense
 from keras_gans.layers.subpixel import SubPixelInitializer, SubPixelUpsampling
@@ -51,12 +52,12 @@ def generator_body(x, image_shape, filters, kernel_size, upsampling, activation=
     height, width, channels = image_shape
     scale = 2 ** (len(filters) - 1)
     x = layers.Dense((height // scale) * (width // scale) * filters[0], use_bias=False, name="project")(x)
-    x = layers.BatchNormalization(name="project_bn")(x)
+    x = BatchNormalization(name="project_bn")(x)
     x = layers.ReLU(name="project_act")(x)
     x = layers.Reshape((height // scale, width // scale, filters[0]), name="reshape")(x)
     for i, f in enumerate(filters[1:], start=1):
         x = upsample_conv(x, f, kernel_size, upsampling, name=f"block_{i}")
-        x = layers.BatchNormalization(name=f"block_{i}_bn")(x)
+        x = BatchNormalization(name=f"block_{i}_bn")(x)
         x = layers.ReLU(name=f"block_{i}_act")(x)
     return Conv2D(channels, kernel_size, padding="same", activation=activation,
                          dtype=OUTPUT_DTYPE, name="image")(x)
@@ -78,7 +79,7 @@ def discriminator_body(x, filters, kernel_size, dropout=0.0, normalization="batc
     for i, f in enumerate(filters, start=1):
         x = conv(f, kernel_size, strides=2, padding="same", name=f"block_{i}_conv")(x)
         if i > 1 and normalization == "batch":
-            x = layers.BatchNormalization(name=f"block_{i}_bn")(x)
+            x = BatchNormalization(name=f"block_{i}_bn")(x)
         elif i > 1 and normalization == "layer":
             x = layers.LayerNormalization(name=f"block_{i}_ln")(x)
         if activation == "relu":

@@ -14,6 +14,7 @@ import keras
 from keras import layers
 
 from keras_gans.layers.conv import Conv2D
+from keras_gans.layers.normalization import BatchNormalization
 from keras_gans.layers.precision import OUTPUT_DTYPE
 from keras_gans.layers.subpixel import SubPixelUpsampling
 
@@ -188,10 +189,10 @@ def strided_discriminator(image_shape, filters=(16, 32, 64), dense_units=128):
     for i, f in enumerate(filters, start=1):
         x = Conv2D(f, 3, padding="same", name=f"block_{i}_conv_1")(x)
         if i > 1:
-            x = layers.BatchNormalization(name=f"block_{i}_bn_1")(x)
+            x = BatchNormalization(name=f"block_{i}_bn_1")(x)
         x = layers.LeakyReLU(0.2, name=f"block_{i}_act_1")(x)
         x = Conv2D(f, 3, strides=2, padding="same", name=f"block_{i}_conv_2")(x)
-        x = layers.BatchNormalization(name=f"block_{i}_bn_2")(x)
+        x = BatchNormalization(name=f"block_{i}_bn_2")(x)
         x = layers.LeakyReLU(0.2, name=f"block_{i}_act_2")(x)
     x = layers.Flatten(name="flatten")(x)
     x = layers.Dense(dense_units, name="dense")(x)

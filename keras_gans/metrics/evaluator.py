@@ -9,6 +9,7 @@ from keras import layers
 from keras_gans import datasets
 from keras_gans.core import presets
 from keras_gans.layers.conv import Conv2D
+from keras_gans.layers.normalization import BatchNormalization
 from keras_gans.metrics import distances, neighbours
 
 EVALUATOR_PRESET = "fashion_mnist_classifier"
@@ -20,10 +21,10 @@ def build_classifier(input_shape=(28, 28, 1), num_classes=10, width=32, dropout=
     x = inputs
     for i, filters in enumerate((width, 2 * width), start=1):
         x = Conv2D(filters, 3, padding="same", name=f"block_{i}_conv_1")(x)
-        x = layers.BatchNormalization(name=f"block_{i}_bn_1")(x)
+        x = BatchNormalization(name=f"block_{i}_bn_1")(x)
         x = layers.ReLU(name=f"block_{i}_act_1")(x)
         x = Conv2D(filters, 3, padding="same", name=f"block_{i}_conv_2")(x)
-        x = layers.BatchNormalization(name=f"block_{i}_bn_2")(x)
+        x = BatchNormalization(name=f"block_{i}_bn_2")(x)
         x = layers.ReLU(name=f"block_{i}_act_2")(x)
         x = layers.MaxPooling2D(name=f"block_{i}_pool")(x)
     x = layers.Flatten(name="flatten")(x)

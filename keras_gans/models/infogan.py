@@ -8,6 +8,7 @@ from keras_gans import latent, metrics
 from keras_gans.core.adversarial import AdversarialModel, check_latent_dim
 from keras_gans.core import random
 from keras_gans.core.recipe import Recipe
+from keras_gans.layers.normalization import BatchNormalization
 from keras_gans.layers.precision import OUTPUT_DTYPE
 from keras_gans.models.image_networks import ImageNetworks
 
@@ -79,7 +80,7 @@ class InfoGAN(ImageNetworks, AdversarialModel):
         features = self.image_discriminator_features(image_in)
         logits = self.image_head(features, 1, "logits")
         q = layers.Dense(128, name="q_dense")(features)
-        q = layers.BatchNormalization(name="q_bn")(q)
+        q = BatchNormalization(name="q_bn")(q)
         q = layers.LeakyReLU(0.2, name="q_act")(q)
         category_logits = layers.Dense(self.num_categories, dtype=OUTPUT_DTYPE, name="q_category")(q)
         continuous = layers.Dense(max(self.num_continuous, 1), dtype=OUTPUT_DTYPE,
