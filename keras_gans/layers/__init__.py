@@ -8,7 +8,7 @@ from keras_gans.layers.blocks import (
     upsample_conv,
 )
 from keras_gans.layers.conv import Conv2D, Conv2DTranspose
-from keras_gans.layers.normalization import BatchNormalization
+from keras_gans.layers.normalization import BatchNormalization, GroupNormalization
 from keras_gans.layers.spectral import SpectralConv2D, SpectralDense
 from keras_gans.layers.weight_norm import WeightNormConv2D, WeightNormDense
 from keras_gans.layers.subpixel import SubPixelInitializer, SubPixelUpsampling

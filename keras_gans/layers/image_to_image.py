@@ -14,14 +14,14 @@ import keras
 from keras import layers
 
 from keras_gans.layers.conv import Conv2D
-from keras_gans.layers.normalization import BatchNormalization
+from keras_gans.layers.normalization import BatchNormalization, GroupNormalization
 from keras_gans.layers.precision import OUTPUT_DTYPE
 from keras_gans.layers.subpixel import SubPixelUpsampling
 
 
 def instance_norm(name):
     """Instance normalization: `GroupNormalization` with one group per channel."""
-    return layers.GroupNormalization(groups=-1, epsilon=1e-5, name=name)
+    return GroupNormalization(groups=-1, epsilon=1e-5, name=name)
 
 
 def conv_block(x, filters, kernel_size, strides, name, norm=True, activation="leaky_relu"):

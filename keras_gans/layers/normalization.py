@@ -1,12 +1,14 @@
-"""`BatchNormalization` with the backend's training-mode normalization
-(`keras_gans.core.backend.batch_normalization`).
+"""`BatchNormalization` and `GroupNormalization` with the backend's
+normalizations (`keras_gans.core.backend.batch_normalization`,
+`instance_normalization`).
 
-The same layer as Keras', with the same arguments, weights, outputs and
-moving statistics; on JAX on the CPU its sums are matrix products and its
-gradient is written out, which XLA runs 2.7x faster than autodiff of Keras'
-normalization (see `keras_gans.core.backend` and benchmarks/RESULTS.md).
-Every batch normalization of the zoo's networks is this layer, so a preset's
-weights load into it as into Keras'.
+The same layers as Keras', with the same arguments, weights, outputs and
+moving statistics; on JAX on the CPU their sums are matrix products and
+their gradients are written out, which XLA runs 1.5 to 2.7x faster than
+autodiff of Keras' normalizations (see `keras_gans.core.backend` and
+benchmarks/RESULTS.md). Every batch and instance normalization of the zoo's
+networks is one of these, so a preset's weights load into them as into
+Keras'.
 """
 
 import keras
@@ -47,4 +49,36 @@ class BatchNormalization(keras.layers.BatchNormalization):
         for moving, batch in ((self.moving_mean, mean), (self.moving_variance, variance)):
             moving.assign(keras.ops.cast(moving, inputs.dtype) * self.momentum
                           + batch * (1.0 - self.momentum))
+        return keras.ops.cast(outputs, self.compute_dtype)
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class GroupNormalization(keras.layers.GroupNormalization):
+    """`keras.layers.GroupNormalization` whose instance normalization (one
+    group per channel, `groups=-1`) is `backend.instance_normalization`.
+
+    Other groupings and a channel axis other than the last take Keras' own
+    path.
+
+    Args:
+        **kwargs: `keras.layers.GroupNormalization` arguments.
+
+    Example:
+
+    ```python
+    x = GroupNormalization(groups=-1, epsilon=1e-5)(x)  # instance normalization
+    ```
+    """
+
+    def call(self, inputs):
+        channels = inputs.shape[-1]
+        if self.groups != channels or self.axis not in (-1, len(inputs.shape) - 1):
+            return super().call(inputs)
+        # Like Keras' layer: computed in float32 at least (float16 overflows).
+        inputs = keras.ops.cast(inputs, keras.backend.result_type(inputs.dtype, "float32"))
+        scale = keras.ops.cast(self.gamma, inputs.dtype) if self.scale \
+            else keras.ops.ones((channels,), inputs.dtype)
+        offset = keras.ops.cast(self.beta, inputs.dtype) if self.center \
+            else keras.ops.zeros((channels,), inputs.dtype)
+        outputs = backend.instance_normalization(inputs, scale, offset, self.epsilon)
         return keras.ops.cast(outputs, self.compute_dtype)

@@ -1,7 +1,8 @@
-"""`keras_gans.layers.BatchNormalization` and `backend.batch_normalization`:
-the same outputs, gradients of every order and moving statistics as
-`keras.layers.BatchNormalization` (on JAX on the CPU the sums are matrix
-products and the gradient is written out)."""
+"""`keras_gans.layers.BatchNormalization` and `GroupNormalization`
+(`backend.batch_normalization`, `instance_normalization`): the same
+outputs, gradients of every order and moving statistics as Keras' layers
+(on JAX on the CPU the sums are matrix products and the gradients are
+written out)."""
 
 import keras
 import numpy as np
@@ -18,10 +19,14 @@ OPTIONS = [
 ]
 
 
-def paired_layers(options, shape):
+BATCH_NORMALIZATIONS = (kg.layers.BatchNormalization, keras.layers.BatchNormalization)
+GROUP_NORMALIZATIONS = (kg.layers.GroupNormalization, keras.layers.GroupNormalization)
+
+
+def paired_layers(options, shape, classes=BATCH_NORMALIZATIONS):
     """keras-gans' layer and Keras', built, with the same random weights."""
     rng = np.random.default_rng(0)
-    layers = [kg.layers.BatchNormalization(**options), keras.layers.BatchNormalization(**options)]
+    layers = [layer_class(**options) for layer_class in classes]
     for layer in layers:
         layer.build(shape)
     weights = [rng.uniform(0.5, 1.5, w.shape).astype("float32") for w in layers[1].get_weights()]
@@ -33,6 +38,16 @@ def paired_layers(options, shape):
 def energy(layer, x, cotangent):
     """A scalar whose gradients reach every part of the normalization."""
     return keras.ops.sum(keras.ops.square(layer(x, training=True)) * cotangent)
+
+
+def assert_same_input_gradient(ours, reference, x, cotangent):
+    gradients = [
+        keras.ops.convert_to_numpy(backend.input_gradient(lambda v, l=layer: energy(l, v, cotangent), x))
+        for layer in (ours, reference)
+    ]
+    scale = np.abs(gradients[1]).max()
+    assert scale > 1e-2
+    np.testing.assert_allclose(gradients[0], gradients[1], atol=1e-4 * scale)
 
 
 @pytest.mark.parametrize("options", OPTIONS)
@@ -50,30 +65,28 @@ def test_matches_keras_in_outputs_moving_statistics_and_gradients(options, shape
         moved = [keras.ops.convert_to_numpy(getattr(layer, name)) for layer in (ours, reference)]
         np.testing.assert_allclose(moved[0], moved[1], rtol=1e-5)
 
-    gradients = [
-        keras.ops.convert_to_numpy(backend.input_gradient(lambda v, l=layer: energy(l, v, cotangent), x))
-        for layer in (ours, reference)
-    ]
-    scale = np.abs(gradients[1]).max()
-    assert scale > 1e-2
-    np.testing.assert_allclose(gradients[0], gradients[1], atol=1e-4 * scale)
+    assert_same_input_gradient(ours, reference, x, cotangent)
 
 
-@pytest.mark.parametrize("options", OPTIONS[:2])
-def test_parameters_take_the_same_sgd_step_as_keras(options):
+@pytest.mark.parametrize("classes, options", [
+    (BATCH_NORMALIZATIONS, OPTIONS[0]),
+    (BATCH_NORMALIZATIONS, OPTIONS[1]),
+    (GROUP_NORMALIZATIONS, {"groups": -1}),
+])
+def test_parameters_take_the_same_sgd_step_as_keras(classes, options):
     """One SGD step through a convolution and the normalization moves its
     scale and offset, and the kernel before it, as Keras' layer does."""
     rng = np.random.default_rng(2)
     x = rng.standard_normal((16, 8, 8, 3)).astype("float32")
     y = rng.standard_normal((16, 8, 8, 4)).astype("float32")
     models = []
-    for layer_class in (kg.layers.BatchNormalization, keras.layers.BatchNormalization):
+    for layer_class in classes:
         models.append(keras.Sequential([
             keras.Input((8, 8, 3)), kg.layers.Conv2D(4, 3, padding="same", name="conv"),
-            layer_class(name="bn", **options), keras.layers.Activation("tanh"),
+            layer_class(name="norm", **options), keras.layers.Activation("tanh"),
         ]))
     models[1].set_weights(models[0].get_weights())
-    before = models[0].get_layer("bn").get_weights()
+    before = models[0].get_layer("norm").get_weights()
     for model in models:
         model.compile(optimizer=keras.optimizers.SGD(0.5), loss="mse")
         model.train_on_batch(x, y)
@@ -83,7 +96,11 @@ def test_parameters_take_the_same_sgd_step_as_keras(options):
         np.testing.assert_allclose(ours, reference, rtol=1e-4, atol=1e-5)
 
 
-def test_second_derivative_matches_keras():
+@pytest.mark.parametrize("classes, options", [
+    (BATCH_NORMALIZATIONS, {}),
+    (GROUP_NORMALIZATIONS, {"groups": -1, "epsilon": 1e-5}),
+])
+def test_second_derivative_matches_keras(classes, options):
     """A gradient penalty differentiates the input gradient again."""
     rng = np.random.default_rng(3)
     x = keras.ops.convert_to_tensor(rng.standard_normal((16, 5, 5, 6)).astype("float32"))
@@ -96,7 +113,7 @@ def test_second_derivative_matches_keras():
 
         return keras.ops.convert_to_numpy(backend.input_gradient(penalty, x))
 
-    ours, reference = (penalty_gradient(layer) for layer in paired_layers({}, (16, 5, 5, 6)))
+    ours, reference = (penalty_gradient(layer) for layer in paired_layers(options, (16, 5, 5, 6), classes))
     scale = np.abs(reference).max()
     assert scale > 1e-2
     np.testing.assert_allclose(ours, reference, atol=1e-4 * scale)
@@ -155,3 +172,29 @@ def test_backend_statistics_are_differentiable_like_keras_ops():
     ours = gradient(lambda inputs: backend.batch_normalization(inputs, scale, offset, 1e-3))
     expected = gradient(reference)
     np.testing.assert_allclose(ours, expected, atol=1e-5 * np.abs(expected).max())
+
+
+@pytest.mark.parametrize("options", [
+    {"groups": -1, "epsilon": 1e-5},
+    {"groups": -1, "scale": False},
+    {"groups": -1, "center": False},
+    {"groups": 2},  # not an instance normalization: Keras' own path
+])
+@pytest.mark.parametrize("shape", [(6, 7, 7, 4), (6, 9, 4)])
+def test_instance_normalization_matches_keras_in_outputs_and_gradients(options, shape):
+    rng = np.random.default_rng(7)
+    x = keras.ops.convert_to_tensor((2.0 + 3.0 * rng.standard_normal(shape)).astype("float32"))
+    cotangent = keras.ops.convert_to_tensor(rng.standard_normal(shape).astype("float32"))
+    ours, reference = paired_layers(options, shape, GROUP_NORMALIZATIONS)
+    outputs = [keras.ops.convert_to_numpy(layer(x)) for layer in (ours, reference)]
+    np.testing.assert_allclose(outputs[0], outputs[1], rtol=1e-5, atol=1e-5)
+    assert_same_input_gradient(ours, reference, x, cotangent)
+
+
+def test_zoo_translation_networks_use_the_instance_normalization():
+    cyclegan = kg.models.CycleGAN(image_shape=(16, 16, 1))
+    norms = [layer for layer in cyclegan.generator.layers if "norm" in layer.name]
+    assert norms and all(isinstance(layer, kg.layers.GroupNormalization) for layer in norms)
+    restored = keras.layers.deserialize(keras.layers.serialize(norms[0]))
+    assert isinstance(restored, kg.layers.GroupNormalization)
+    assert restored.get_config() == norms[0].get_config()
