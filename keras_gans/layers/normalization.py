@@ -4,7 +4,7 @@ normalizations (`keras_gans.core.backend.batch_normalization`,
 
 The same layers as Keras', with the same arguments, weights, outputs and
 moving statistics; on JAX on the CPU their sums are matrix products and
-their gradients are written out, which XLA runs 1.5 to 2.7x faster than
+their gradients are written out, which XLA runs 1.05 to 3.4x faster than
 autodiff of Keras' normalizations (see `keras_gans.core.backend` and
 benchmarks/RESULTS.md). Every batch and instance normalization of the zoo's
 networks is one of these, so a preset's weights load into them as into
