@@ -16,6 +16,19 @@ import keras
 from keras_gans.core import backend
 
 
+def _upcast_with_parameters(layer, inputs):
+    """`inputs` in float32 at least, as Keras' normalization layers compute
+    (float16 overflows), and `layer`'s scale and offset in that dtype (ones
+    and zeros where the layer has none)."""
+    inputs = keras.ops.cast(inputs, keras.backend.result_type(inputs.dtype, "float32"))
+    channels = (inputs.shape[-1],)
+    scale = keras.ops.cast(layer.gamma, inputs.dtype) if layer.scale \
+        else keras.ops.ones(channels, inputs.dtype)
+    offset = keras.ops.cast(layer.beta, inputs.dtype) if layer.center \
+        else keras.ops.zeros(channels, inputs.dtype)
+    return inputs, scale, offset
+
+
 @keras.saving.register_keras_serializable(package="keras_gans")
 class BatchNormalization(keras.layers.BatchNormalization):
     """`keras.layers.BatchNormalization` whose training-mode normalization
@@ -38,13 +51,7 @@ class BatchNormalization(keras.layers.BatchNormalization):
         channels_last = self.axis in (-1, len(inputs.shape) - 1)
         if not (training and self.trainable and channels_last) or mask is not None or self.renorm:
             return super().call(inputs, training=training, mask=mask)
-        # Like Keras' layer: statistics in float32 at least (float16 overflows).
-        inputs = keras.ops.cast(inputs, keras.backend.result_type(inputs.dtype, "float32"))
-        channels = (inputs.shape[-1],)
-        scale = keras.ops.cast(self.gamma, inputs.dtype) if self.scale \
-            else keras.ops.ones(channels, inputs.dtype)
-        offset = keras.ops.cast(self.beta, inputs.dtype) if self.center \
-            else keras.ops.zeros(channels, inputs.dtype)
+        inputs, scale, offset = _upcast_with_parameters(self, inputs)
         outputs, mean, variance = backend.batch_normalization(inputs, scale, offset, self.epsilon)
         for moving, batch in ((self.moving_mean, mean), (self.moving_variance, variance)):
             moving.assign(keras.ops.cast(moving, inputs.dtype) * self.momentum
@@ -71,14 +78,8 @@ class GroupNormalization(keras.layers.GroupNormalization):
     """
 
     def call(self, inputs):
-        channels = inputs.shape[-1]
-        if self.groups != channels or self.axis not in (-1, len(inputs.shape) - 1):
+        if self.groups != inputs.shape[-1] or self.axis not in (-1, len(inputs.shape) - 1):
             return super().call(inputs)
-        # Like Keras' layer: computed in float32 at least (float16 overflows).
-        inputs = keras.ops.cast(inputs, keras.backend.result_type(inputs.dtype, "float32"))
-        scale = keras.ops.cast(self.gamma, inputs.dtype) if self.scale \
-            else keras.ops.ones((channels,), inputs.dtype)
-        offset = keras.ops.cast(self.beta, inputs.dtype) if self.center \
-            else keras.ops.zeros((channels,), inputs.dtype)
+        inputs, scale, offset = _upcast_with_parameters(self, inputs)
         outputs = backend.instance_normalization(inputs, scale, offset, self.epsilon)
         return keras.ops.cast(outputs, self.compute_dtype)
