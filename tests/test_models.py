@@ -119,13 +119,19 @@ def test_mixed_batches_path_trains_both_players(fashion_slice):
 
 
 def test_upsampling_modes_name_their_layers():
-    """Nearest (the default and the presets'): UpSampling2D then a
-    convolution. Sub-pixel: a convolution to 4x the channels at the input's
-    resolution, then depth_to_space."""
+    """Nearest (the default and the presets'): a convolution of the inputs
+    upsampled by nearest neighbour (one layer, computed at the input's
+    resolution). Bilinear: UpSampling2D then a convolution. Sub-pixel: a
+    convolution to 4x the channels at the input's resolution, then
+    depth_to_space."""
     nearest = DCGAN(generator_filters=(32, 16, 8))
     assert nearest.upsampling == "nearest" and nearest.get_config()["upsampling"] == "nearest"
-    assert tuple(nearest.generator.get_layer("block_1_conv").kernel.shape) == (3, 3, 32, 16)
-    assert nearest.generator.get_layer("block_1_upsample").output.shape[1:] == (14, 14, 32)
+    conv = nearest.generator.get_layer("block_1_conv")
+    assert tuple(conv.kernel.shape) == (3, 3, 32, 16) and conv.upsampling == 2
+    assert conv.output.shape[1:] == (14, 14, 16)
+    bilinear = DCGAN(generator_filters=(32, 16, 8), upsampling="bilinear")
+    assert bilinear.generator.get_layer("block_1_upsample").output.shape[1:] == (14, 14, 32)
+    assert bilinear.generator.get_layer("block_1_conv").upsampling == 1
     gan = DCGAN(generator_filters=(32, 16, 8), upsampling="subpixel")
     assert gan.get_config()["upsampling"] == "subpixel"
     conv = gan.generator.get_layer("block_1_conv")

@@ -27,7 +27,9 @@ class DCGAN(ImageNetworks, AdversarialModel):
             upsampling block.
         discriminator_filters: channels of each strided block.
         kernel_size: convolution kernel size.
-        upsampling: the generator's 2x upsampling: `"nearest"` (default) or
+        upsampling: the generator's 2x upsampling: `"nearest"` (default;
+            `UpSampling2D` then a convolution, computed as one
+            `kg.layers.Conv2D(..., upsampling=2)` at the input's resolution),
             `"bilinear"` (`UpSampling2D` then a convolution), `"subpixel"` (a
             convolution to 4x the channels, ICNR-initialized, then
             `depth_to_space`; slower to learn per step in the runs measured
