@@ -40,7 +40,7 @@ CASES = (
     ((28, 28, 32), 1, 3, 1, "G image"),
     ((28, 28, 1), 64, 3, 2, "D block 1"),
     ((14, 14, 64), 128, 3, 2, "D block 2"),
-    ((28, 28, 64), 32, 3, 1, "G block 2 (nearest: at 28x28)"),
+    ((28, 28, 64), 32, 3, 1, "G block 2 (nearest, upsampled first: at 28x28)"),
 )
 
 

@@ -172,6 +172,12 @@ def main():
         "TensorFlow and JAX are the `throughput.py` cells, measured in other processes minutes "
         "apart, so their ratios carry this machine's drift (tens of percent).",
         "",
+        "The plain loop's nearest blocks upsample, then convolve (`nn.Upsample`, `nn.Conv2d`), as "
+        "such blocks are usually written; keras-gans computes the same function at the input's "
+        "resolution (`kg.layers.Conv2D(upsampling=2)`, see \"Nearest upsampling at the input's "
+        "resolution\"). Before it did, in the day's first run, Keras on torch ran at 0.92x the "
+        "plain loop.",
+        "",
         "| training | img/s | vs plain PyTorch |",
         "|---|---|---|",
         f"| plain PyTorch (eager, NCHW) | {plain:.0f} | 1.00 |",

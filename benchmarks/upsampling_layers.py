@@ -1,12 +1,16 @@
 """The generator's 2x upsampling layer, timed alone on each backend.
 
-Each `upsampling` mode of `keras_gans.layers.upsample_conv` (nearest or
-bilinear `UpSampling2D` + `Conv2D`, strided `Conv2DTranspose`, sub-pixel
-`Conv2D` to 4x the channels + `depth_to_space`) at the DCGAN generator's two
+Each `upsampling` mode of `keras_gans.layers.upsample_conv` (nearest:
+`Conv2D(upsampling=2)`, computed at the input's resolution; bilinear
+`UpSampling2D` + `Conv2D`; strided `Conv2DTranspose`; sub-pixel `Conv2D` to
+4x the channels + `depth_to_space`), and nearest computed the plain way
+(`UpSampling2D` + `Conv2D`, the same outputs), at the DCGAN generator's two
 block shapes (7x7x128 -> 14x14x64 and 14x14x64 -> 28x28x32, kernel 3, batch
 128): milliseconds per training step of that layer alone (forward, the
 gradients of its kernel and its input, an SGD update), through `fit`, after
-warm-up. Each backend runs in its own process.
+warm-up. A trainable scalar scales the block's input, so that the step takes
+the block's input gradient, as it does inside a generator. Each backend runs
+in its own process.
 
     .venv/bin/python benchmarks/upsampling_layers.py
 
@@ -26,7 +30,37 @@ import results_sections
 HERE = os.path.dirname(os.path.abspath(__file__))
 BEGIN, END = "<!-- upsampling-layers:begin -->", "<!-- upsampling-layers:end -->"
 BACKENDS = ("tensorflow", "jax", "torch")
-MODES = (("nearest", 3), ("bilinear", 3), ("transpose", 3), ("subpixel", 3), ("subpixel", 2))
+UPSAMPLED_FIRST = "nearest, upsampled first"
+MODES = (("nearest", 3), (UPSAMPLED_FIRST, 3), ("bilinear", 3), ("transpose", 3), ("subpixel", 3),
+         ("subpixel", 2))
+
+
+def scaled_inputs(inputs):
+    """`inputs` times a trainable scalar (whose gradient needs the next
+    layer's input gradient)."""
+    import keras
+
+    class Scale(keras.layers.Layer):
+        def build(self, input_shape):
+            self.scale = self.add_weight(shape=(), initializer="ones", name="scale")
+
+        def call(self, x):
+            return x * self.scale
+
+    return Scale(name="input_scale")(inputs)
+
+
+def upsampling_block(inputs, filters, kernel, mode):
+    """The mode's block, or nearest upsampling then the convolution at the
+    upsampled size (`UPSAMPLED_FIRST`)."""
+    import keras
+
+    from keras_gans.layers import Conv2D, upsample_conv
+
+    if mode == UPSAMPLED_FIRST:
+        x = keras.layers.UpSampling2D(2)(inputs)
+        return Conv2D(filters, kernel, padding="same", use_bias=False)(x)
+    return upsample_conv(inputs, filters, kernel, mode, name="up")
 SHAPES = (((7, 7, 128), 64), ((14, 14, 64), 32))
 
 
@@ -34,15 +68,13 @@ def worker(batch_size, steps, warmup):
     import keras
     import numpy as np
 
-    from keras_gans.layers import upsample_conv
-
     rng = np.random.default_rng(0)
     out = {}
     for mode, kernel in MODES:
         total = 0.0
         for shape, filters in SHAPES:
             inputs = keras.Input(shape)
-            model = keras.Model(inputs, upsample_conv(inputs, filters, kernel, mode, name="up"))
+            model = keras.Model(inputs, upsampling_block(scaled_inputs(inputs), filters, kernel, mode))
             model.compile(optimizer=keras.optimizers.SGD(1e-3), loss="mse")
             x = rng.standard_normal((batch_size,) + shape, dtype=np.float32)
             y = rng.standard_normal((batch_size,) + tuple(model.output_shape[1:]), dtype=np.float32)

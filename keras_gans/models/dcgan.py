@@ -34,7 +34,7 @@ class DCGAN(ImageNetworks, AdversarialModel):
             convolution to 4x the channels, ICNR-initialized, then
             `depth_to_space`; slower to learn per step in the runs measured
             in benchmarks/RESULTS.md), or `"transpose"` (a strided
-            `Conv2DTranspose`, as in the DCGAN paper: 1.4x to 1.8x the
+            `Conv2DTranspose`, as in the DCGAN paper: 1.2x to 1.6x the
             nearest generator's steps per second, on every backend).
         dropout: dropout after each discriminator block.
         normalization: the discriminator's normalization, `"batch"`,
