@@ -7,8 +7,11 @@ the kernel's gradients, as a training step needs them): XLA's over the whole
 batch, `backend.conv`'s kernel gradient summed over chunks of the batch. The
 second times the same pass of a transposed convolution (the DCGAN's
 `upsampling="transpose"` blocks): XLA's own against `backend.conv_transpose`,
-the input gradient of the convolution it transposes. The third times what a
-gradient penalty (WGAN-GP, R1) adds: the gradient, with
+the input gradient of the convolution it transposes. The third times XLA's
+kernel gradient alone, over the whole batch and summed over chunks of about
+1 MiB of input, for the zoo's convolutions with few filters or large
+windows (and a few wide 3x3 ones), and says which `backend.conv` picks. The
+fourth times what a gradient penalty (WGAN-GP, R1) adds: the gradient, with
 respect to the kernel, of the squared input gradient, XLA's own derivative
 against `backend.conv`'s (the kernel gradient of the convolution itself).
 Each is Keras' op against keras-gans', in alternating repeats
@@ -42,6 +45,20 @@ TRANSPOSED_CASES = [
     ("DCGAN generator block_1_conv (transpose)", 128, 7, 128, 64, 3, 2),
     ("DCGAN generator block_2_conv (transpose)", 128, 14, 64, 32, 3, 2),
 ]
+# Which kernel gradients are chunked: (where, batch, input size, input
+# channels, filters, kernel, strides), few filters or large windows first.
+CHUNKING_CASES = [
+    ("SRGAN generator image", 64, 28, 32, 1, 9, 1),
+    ("CycleGAN generator image", 32, 28, 16, 1, 7, 1),
+    ("DCGAN generator image", 128, 28, 32, 1, 3, 1),
+    ("video predictor image_conv", 32, 32, 32, 4, 3, 1),
+    ("video predictor block_2_down", 32, 32, 32, 48, 4, 2),
+    ("Pix2Pix discriminator block_2_conv", 64, 14, 16, 32, 4, 2),
+    ("DCGAN generator block_1_conv (nearest, at 7x7)", 128, 9, 128, 256, 2, 1),
+    ("DCGAN generator block_2_conv (nearest, at 14x14)", 128, 16, 64, 128, 2, 1),
+    ("StyleGAN discriminator block conv", 32, 32, 64, 64, 3, 1),
+    ("SRGAN generator block conv", 64, 28, 64, 64, 3, 1),
+]
 # Convolutions whose input gradient a penalty differentiates again.
 PENALIZED_CASES = [
     ("WGAN-GP critic block_1_conv", 64, 28, 1, 64, 3, 2),
@@ -56,6 +73,21 @@ def gradients(conv, strides):
         return keras.ops.sum(conv(x, kernel, strides=strides, padding="same") * cotangent)
 
     return jax.jit(jax.grad(loss, argnums=(0, 1)))
+
+
+def kernel_gradient(chunk, strides, kernel_shape, padding):
+    """XLA's kernel gradient of `conv(x)` at `cotangent`, summed over
+    `chunk`-sample slices of the batch."""
+    def gradient(x, cotangent):
+        total = 0.0
+        for start in range(0, x.shape[0], chunk):
+            conv = lambda k, start=start: keras.ops.conv(  # noqa: E731
+                x[start : start + chunk], k, strides=strides, padding=padding)
+            total = total + jax.linear_transpose(conv, jax.ShapeDtypeStruct(kernel_shape, "float32"))(
+                cotangent[start : start + chunk])[0]
+        return total
+
+    return jax.jit(gradient)
 
 
 def penalty_gradient(conv, strides):
@@ -109,7 +141,7 @@ def main():
         functions = {"plain": gradients(keras.ops.conv, strides), "chunked": gradients(backend.conv, strides)}
         ms, results = timed_pair(functions, x, kernel, cotangent)
         difference = relative_difference(results["chunked"][1], results["plain"][1])
-        chunk = backend.weight_gradient_chunk(batch, size * size * channels)
+        chunk = backend.weight_gradient_chunk(batch, size * size * channels, kernel.shape)
         print(row_start(where, batch, size, channels, filters, kernel_size, strides) +
               f"| {min(chunk, batch)} | {ms['plain']:.0f} | {ms['chunked']:.0f} "
               f"| {ms['plain'] / ms['chunked']:.2f}x | {difference:.1e} (relative) |", flush=True)
@@ -127,6 +159,25 @@ def main():
         print(row_start(where, batch, size, channels, filters, kernel_size, strides) +
               f"| {ms['plain']:.0f} | {ms['ours']:.0f} | {ms['plain'] / ms['ours']:.2f}x "
               f"| {difference:.1e} (relative) |", flush=True)
+
+    print("\n| convolution | batch | input | filters, kernel, strides | chunk by size | whole batch ms "
+          "| chunked ms | whole / chunked time | backend.conv's chunk |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for where, batch, size, channels, filters, kernel_size, strides in CHUNKING_CASES:
+        # The DCGAN's nearest blocks are "valid" 2x2 convolutions of padded inputs.
+        padding = "valid" if kernel_size == 2 else "same"
+        x, kernel, _ = case_arrays(rng, batch, size, channels, filters, kernel_size, strides)
+        out = x.shape[1] - 1 if padding == "valid" else -(-size // strides)
+        cotangent = rng.standard_normal((batch, out, out, filters)).astype("float32")
+        chunk = backend.weight_gradient_chunk(batch, size * size * channels)
+        functions = {"whole": kernel_gradient(batch, strides, kernel.shape, padding),
+                     "chunked": kernel_gradient(chunk, strides, kernel.shape, padding)}
+        ms, _ = timed_pair(functions, x, cotangent)
+        picked = min(batch, backend.weight_gradient_chunk(batch, size * size * channels, kernel.shape))
+        print(row_start(where, batch, size, channels, filters, kernel_size, strides) +
+              f"| {min(chunk, batch)} | {ms['whole']:.1f} | {ms['chunked']:.1f} "
+              f"| {ms['whole'] / ms['chunked']:.2f} | {'whole batch' if picked == batch else picked} |",
+              flush=True)
 
     print("\n| convolution | batch | input | filters, kernel, strides | XLA's own ms | backend.conv ms "
           "| speed-up | largest difference |")

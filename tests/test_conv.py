@@ -16,8 +16,15 @@ SHAPE, BATCH = (32, 32, 64), 10
 
 def test_weight_gradient_chunks_split_large_batches_only():
     assert backend.weight_gradient_chunk(BATCH, int(np.prod(SHAPE))) == 4
+    assert backend.weight_gradient_chunk(BATCH, int(np.prod(SHAPE)), (3, 3, 64, 16)) == 4
     assert backend.weight_gradient_chunk(128, 28 * 28 * 64) == 8  # at most 16 chunks
     assert backend.weight_gradient_chunk(64, 28 * 28 * 1) >= 64  # small maps: one chunk
+
+
+@pytest.mark.parametrize("kernel_shape", [(3, 3, 64, 1), (3, 3, 64, 15), (4, 4, 64, 32), (9, 9, 64, 64)])
+def test_few_filters_or_large_windows_take_the_whole_batch(kernel_shape):
+    """Where chunks are slower (image layers, 4x4 and larger kernels)."""
+    assert backend.weight_gradient_chunk(BATCH, int(np.prod(SHAPE)), kernel_shape) == BATCH
 
 
 def assert_one_step_matches(models, x, rng, layer, loss, min_change):
@@ -86,7 +93,8 @@ def test_conv_kernel_gradient_differentiates_like_keras(options):
     differentiates into the other two)."""
     rng = np.random.default_rng(1)
     x = keras.ops.convert_to_tensor(rng.standard_normal((BATCH,) + SHAPE).astype("float32"))
-    kernel = keras.ops.convert_to_tensor(0.1 * rng.standard_normal((3, 3, SHAPE[-1], 8)).astype("float32"))
+    # 16 filters: chunked on JAX (fewer would take the whole batch).
+    kernel = keras.ops.convert_to_tensor(0.1 * rng.standard_normal((3, 3, SHAPE[-1], 16)).astype("float32"))
 
     def kernel_gradient_energy(conv_fn):
         def energy(inputs):

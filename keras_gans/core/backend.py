@@ -41,7 +41,9 @@ PyTorch):
   machine, 69 against 93 and 156 against 293 ms on an AMD EPYC one;
   `benchmarks/conv_weight_gradient.py`), so the
   kernel gradient is summed over chunks of the batch
-  (`weight_gradient_chunk` samples, about 1 MiB of input each). And the
+  (`weight_gradient_chunk` samples, about 1 MiB of input each) where that
+  is faster: for kernels up to 3x3 with 16 filters or more (with fewer
+  filters or a larger window, the whole batch is). And the
   gradient of a gradient penalty differentiates the input gradient with
   respect to the kernel, which XLA runs 13x slower than the kernel gradient
   of the convolution itself (the WGAN-GP critic's 14x14x64 -> 128, stride 2:
@@ -128,11 +130,32 @@ def steps_per_execution(steps):
 # (each is its own XLA convolution: more would lengthen compilation).
 WEIGHT_GRADIENT_CHUNK_ELEMENTS = 2**18
 WEIGHT_GRADIENT_MAX_CHUNKS = 16
+# Only kernels of at most this size with at least this many filters are
+# chunked. With fewer filters or a larger window the whole batch is faster
+# (the SRGAN's 9x9 image layer's kernel gradient: 11 against 41 ms at batch
+# 64, `benchmarks/conv_weight_gradient.py`; whole steps 1.17x for the SRGAN
+# and 1.08x for the video predictor), while chunking the wide 3x3 ones keeps
+# StyleGAN's step 1.04x faster (`benchmarks/train_step_ab.py`).
+WEIGHT_GRADIENT_CHUNK_MAX_WINDOW = 3
+WEIGHT_GRADIENT_CHUNK_MIN_FILTERS = 16
 
 
-def weight_gradient_chunk(batch_size, elements_per_sample):
+def weight_gradient_chunk(batch_size, elements_per_sample, kernel_shape=None):
     """Samples per chunk of a convolution's kernel gradient on JAX (the
-    whole batch where that is `batch_size` or more)."""
+    whole batch where that is `batch_size` or more).
+
+    Args:
+        batch_size: the batch's size.
+        elements_per_sample: input elements per sample.
+        kernel_shape: the kernel's shape `(*window, channels, filters)`;
+            kernels larger than `WEIGHT_GRADIENT_CHUNK_MAX_WINDOW` or with
+            fewer than `WEIGHT_GRADIENT_CHUNK_MIN_FILTERS` filters take the
+            whole batch. `None`: by input size alone.
+    """
+    if kernel_shape is not None:
+        *window, _, filters = kernel_shape
+        if filters < WEIGHT_GRADIENT_CHUNK_MIN_FILTERS or max(window) > WEIGHT_GRADIENT_CHUNK_MAX_WINDOW:
+            return batch_size
     chunk = max(1, WEIGHT_GRADIENT_CHUNK_ELEMENTS // max(1, elements_per_sample))
     return max(chunk, -(-batch_size // WEIGHT_GRADIENT_MAX_CHUNKS))
 
@@ -306,7 +329,8 @@ else:  # jax
     # linear maps are each other's derivatives: the output y = conv(x, k), the
     # input gradient dx = input_gradient(dy, k) and the kernel gradient
     # dk = kernel_gradient(x, dy). Each is XLA's own kernel, the kernel
-    # gradient summed over chunks of the batch, and each differentiates into
+    # gradient summed over chunks of the batch where `weight_gradient_chunk`
+    # says so, and each differentiates into
     # the other two, so that gradients of any order stay on those kernels.
     # (XLA's own derivative of a strided convolution's input gradient with
     # respect to the kernel, which a gradient penalty takes, runs 13x slower
@@ -346,7 +370,7 @@ else:  # jax
     @functools.partial(jax.custom_vjp, nondiff_argnums=(2, 3))
     def _kernel_gradient(inputs, output_gradient, options, kernel_spec):
         batch_size = inputs.shape[0]
-        chunk = weight_gradient_chunk(batch_size, math.prod(inputs.shape[1:]))
+        chunk = weight_gradient_chunk(batch_size, math.prod(inputs.shape[1:]), kernel_spec[0])
         if chunk >= batch_size:
             return _transpose(lambda k: _xla_conv(inputs, k, options), kernel_spec, output_gradient)
         total = sum(  # in float32: mixed precision's float16 would round

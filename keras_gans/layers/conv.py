@@ -4,8 +4,8 @@
 at the inputs' resolution (`keras_gans.layers.upsampled_conv`).
 
 The same layers as Keras', with the same arguments, weights and outputs; on
-JAX their gradients are written out: the kernel gradient summed over chunks
-of the batch, which XLA computes faster on CPU than over the whole batch,
+JAX their gradients are written out: the kernel gradient of wide 3x3
+kernels summed over chunks of the batch (`backend.weight_gradient_chunk`),
 a gradient penalty's second derivative on the same kernels, and a
 transposed convolution's kernel gradient as that of the convolution it
 transposes, 10x faster than XLA's own (see `keras_gans.core.backend` and
