@@ -39,6 +39,11 @@ CASES = [
     ("SRGAN discriminator block_1_conv_1", 64, 28, 1, 64, 3, 1),
     ("StyleGAN discriminator block conv", 32, 32, 64, 64, 3, 1),
     ("batch 256, DCGAN generator block_2_conv", 256, 28, 64, 32, 3, 1),
+    # 4x4, stride 2: backend.conv runs them as stride-1 convolutions of 2x2 blocks.
+    ("video predictor block_1_down", 32, 64, 10, 32, 4, 2),
+    ("video discriminator block_1_conv", 32, 64, 11, 16, 4, 2),
+    ("video predictor block_2_down", 32, 32, 32, 48, 4, 2),
+    ("Pix2Pix discriminator block_2_conv", 64, 14, 16, 32, 4, 2),
 ]
 # Transposed convolutions: (where, batch, input size, input channels, filters, kernel, strides).
 TRANSPOSED_CASES = [

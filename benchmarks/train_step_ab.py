@@ -13,6 +13,9 @@ reaches both alike. Settings are `NAME=VALUE` pairs; `base` is the defaults.
     # every kernel gradient chunked by input size, whatever its filters and window
     KERAS_BACKEND=jax .venv/bin/python benchmarks/train_step_ab.py srgan \\
         --setting WEIGHT_GRADIENT_CHUNK_MIN_FILTERS=0,WEIGHT_GRADIENT_CHUNK_MAX_WINDOW=99
+    # strided 4x4 convolutions as XLA's own, not as stride-1 ones of 2x2 blocks
+    KERAS_BACKEND=jax .venv/bin/python benchmarks/train_step_ab.py video_adversarial \\
+        --setting SPACE_TO_DEPTH_STRIDED_CONV=False
 """
 
 import argparse

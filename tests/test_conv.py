@@ -139,3 +139,40 @@ def test_conv2d_transpose_matches_keras_in_outputs_and_gradients(options):
 def test_transpose_upsampling_uses_the_backend_transposed_convolution():
     generator = kg.models.DCGAN(latent_dim=8, upsampling="transpose").generator
     assert isinstance(generator.get_layer("block_1_conv"), kg.layers.Conv2DTranspose)
+
+
+@pytest.mark.parametrize("kernel_size, strides, padding, size", [
+    (4, 2, "same", (9, 7)),
+    (4, 2, "valid", (9, 7)),
+    (4, 2, "same", (16, 16)),
+    (6, 3, "same", (10, 11)),
+    (2, 2, "valid", (8, 8)),
+])
+def test_strided_conv_with_kernel_a_multiple_of_its_strides_matches_keras(kernel_size, strides, padding, size):
+    """On JAX such a convolution runs as a stride-1 convolution of the
+    inputs' blocks (space to depth): the same outputs, gradients and
+    gradient-penalty second derivative as Keras' op."""
+    rng = np.random.default_rng(kernel_size * 10 + strides)
+    x = keras.ops.convert_to_tensor(rng.standard_normal((3, *size, 5)).astype("float32"))
+    kernel = keras.ops.convert_to_tensor(0.2 * rng.standard_normal((kernel_size, kernel_size, 5, 16)).astype("float32"))
+    options = {"strides": strides, "padding": padding}
+    outputs = [keras.ops.convert_to_numpy(conv_fn(x, kernel, **options)) for conv_fn in (backend.conv, keras.ops.conv)]
+    assert outputs[0].shape == outputs[1].shape
+    np.testing.assert_allclose(outputs[0], outputs[1], atol=1e-4)
+    cotangent = keras.ops.convert_to_tensor(rng.standard_normal(outputs[1].shape).astype("float32"))
+
+    def penalty_energy(conv_fn):
+        def energy(k):
+            slopes = backend.input_gradient(lambda v: keras.ops.sum(conv_fn(v, k, **options) * cotangent), x)
+            return keras.ops.sum(keras.ops.square(slopes))
+
+        return keras.ops.convert_to_numpy(backend.input_gradient(energy, kernel))
+
+    for gradient_of in (
+        lambda conv_fn: backend.input_gradient(lambda v: keras.ops.sum(conv_fn(v, kernel, **options) * cotangent), x),
+        lambda conv_fn: backend.input_gradient(lambda k: keras.ops.sum(conv_fn(x, k, **options) * cotangent), kernel),
+        penalty_energy,
+    ):
+        ours, reference = (keras.ops.convert_to_numpy(gradient_of(conv_fn)) for conv_fn in (backend.conv, keras.ops.conv))
+        assert np.abs(reference).max() > 1e-3
+        np.testing.assert_allclose(ours, reference, atol=1e-4 * np.abs(reference).max())
