@@ -8,7 +8,10 @@ recipe's model, optimizers, loss, batch size and dataset; fresh weights). `fit` 
 and passes, hand-written for the backend. Images per second after warm-up
 (JAX compilation, `tf.function` tracing); both are timed in the same
 process, in alternating rounds (the median round counts): fit's rounds are
-windows of one `fit` call, the loop's run between them. Each (backend,
+windows of one `fit` call, the loop's run between them. A round holds whole
+periods of a variant's occasional extra step (StyleGAN's lazy R1 penalty
+every 16 steps: 16 steps a round), so that the median counts it at its
+share. Each (backend,
 variant, batch) runs in a fresh process, so that its peak resident memory
 (`ru_maxrss`) is its own.
 
@@ -156,6 +159,13 @@ def worker(args):
 
     overrides = {"upsampling": args.upsampling} if args.upsampling else {}
     model, data, batch_size = build(args.model, args.policy, args.devices, args.batch_size, overrides)
+    # A round holds whole periods of the variant's occasional extra work
+    # (StyleGAN's lazy R1 every 16 steps), so that the median round counts
+    # it at its share, as a training run does.
+    import reference
+
+    period = reference.spec_for(model).extra_every or 1
+    args.steps = -(-args.steps // period) * period
     seconds = {"fit": []}
     between = lambda: None  # noqa: E731
     if args.devices == 1:  # the hand-written loops are single-device
@@ -220,7 +230,8 @@ def main():
     parser.add_argument("--backends", nargs="+", default=list(BACKENDS), choices=BACKENDS)
     parser.add_argument("--batch-sizes", nargs="+", type=int, default=[None],
                         help="default: each recipe's batch size")
-    parser.add_argument("--steps", type=int, default=6, help="timed steps per round")
+    parser.add_argument("--steps", type=int, default=6, help="timed steps per round (rounded up to whole periods of a variant's "
+                        "occasional extra step)")
     parser.add_argument("--rounds", type=int, default=5, help="alternating fit/loop rounds")
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--policy", default="float32",

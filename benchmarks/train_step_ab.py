@@ -16,6 +16,9 @@ reaches both alike. Settings are `NAME=VALUE` pairs; `base` is the defaults.
     # strided 4x4 convolutions as XLA's own, not as stride-1 ones of 2x2 blocks
     KERAS_BACKEND=jax .venv/bin/python benchmarks/train_step_ab.py video_adversarial \\
         --setting SPACE_TO_DEPTH_STRIDED_CONV=False
+    # StyleGAN's step with its lazy R1 penalty (step 16), stride-1 gradients left to XLA
+    KERAS_BACKEND=jax .venv/bin/python benchmarks/train_step_ab.py stylegan --at-step 16 \\
+        --setting CANONICAL_CONV_GRADIENTS=False
 """
 
 import argparse
@@ -42,15 +45,19 @@ def parse(setting):
     return {name: ast.literal_eval(value) for name, value in pairs}
 
 
-def compiled_step(variant, constants):
+def compiled_step(variant, constants, at_step=None):
     """The variant's jitted train step, traced with `constants` set, and its
-    first batch and state."""
+    first batch and state (every optimizer's step counter at `at_step` if
+    given)."""
     defaults = {name: getattr(backend, name) for name in constants}
     for name, value in constants.items():
         setattr(backend, name, value)
     try:
         model, data, _ = build(variant, "float32", 1, None, {})
         model.fit(data, steps_per_epoch=1, epochs=1, verbose=0)
+        if at_step is not None:
+            for optimizer in getattr(model.optimizer, "optimizers", [model.optimizer]):
+                optimizer.iterations.assign(at_step)
         batch = next(iter(data.as_numpy_iterator()))
         state = ([v.value for v in model.trainable_variables],
                  [v.value for v in model.non_trainable_variables],
@@ -70,11 +77,15 @@ def main():
     parser.add_argument("--setting", default="WEIGHT_GRADIENT_CHUNK_ELEMENTS=1099511627776",
                         help="NAME=VALUE[,NAME=VALUE]: the B side (the A side is the defaults)")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--at-step", type=int, default=None,
+                        help="the optimizers' step counter in the timed steps (default: 1); StyleGAN "
+                        "takes its lazy R1 penalty at multiples of 16")
     args = parser.parse_args()
     if keras.backend.backend() != "jax":
         raise SystemExit(f"Run with KERAS_BACKEND=jax; the backend is {keras.backend.backend()!r}.")
     settings = {"base": {}, args.setting: parse(args.setting)}
-    steps = {label: compiled_step(args.variant, constants) for label, constants in settings.items()}
+    steps = {label: compiled_step(args.variant, constants, args.at_step)
+             for label, constants in settings.items()}
     milliseconds = {label: [] for label in steps}
     for _ in range(args.rounds):
         for label, (step, state, batch) in steps.items():

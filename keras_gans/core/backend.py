@@ -57,6 +57,13 @@ PyTorch):
   with the same products: its gradients are then 1.6 to 3x faster than
   XLA's strided ones (the video networks' layers; the video predictor's
   step 1.09 to 1.13x; `benchmarks/conv_weight_gradient.py`).
+  A stride-1 convolution's input and kernel gradients are written as
+  convolutions in the layout of XLA's fast CPU kernels (the kernel
+  gradient takes the inputs' channels as its batch and their samples as its
+  channels). XLA's CPU compiler brings only the convolutions of a program's
+  top level into that layout: inside a `cond` branch (StyleGAN's lazy R1
+  penalty) its own derivatives ran on its slow generic loops, 40 to 80x
+  slower, and a StyleGAN step with R1 took 2.9 s instead of 0.23.
 - `conv_transpose(inputs, kernel, ...)`: `keras.ops.conv_transpose`; on JAX
   the input gradient of the convolution it transposes, so that its kernel
   gradient is that convolution's (10 to 14x faster than XLA's own for the
@@ -148,6 +155,9 @@ WEIGHT_GRADIENT_CHUNK_MIN_FILTERS = 16
 # as a stride-1 convolution of the inputs' blocks (`conv`); `False` keeps
 # XLA's strided one (`benchmarks/train_step_ab.py` compares the two).
 SPACE_TO_DEPTH_STRIDED_CONV = True
+# JAX writes a stride-1 convolution's gradients in the layout of XLA's fast
+# CPU convolutions (`conv`); `False` leaves them to XLA (slow inside `cond`).
+CANONICAL_CONV_GRADIENTS = True
 
 
 def weight_gradient_chunk(batch_size, elements_per_sample, kernel_shape=None):
@@ -344,7 +354,10 @@ else:  # jax
     # the other two, so that gradients of any order stay on those kernels.
     # (XLA's own derivative of a strided convolution's input gradient with
     # respect to the kernel, which a gradient penalty takes, runs 13x slower
-    # than its kernel gradient at 14x14x64 -> 128, stride 2.)
+    # than its kernel gradient at 14x14x64 -> 128, stride 2.) For a stride-1
+    # convolution both gradients are written as convolutions in the layout
+    # of XLA's fast CPU kernels, which XLA would otherwise bring them into
+    # only at a program's top level, not inside a `cond` branch.
 
     def _spec(x):
         return tuple(x.shape), str(x.dtype)
@@ -357,15 +370,55 @@ else:  # jax
         return _xla_conv(inputs, kernel, options)
 
     def _conv_forward(inputs, kernel, options):
-        return _xla_conv(inputs, kernel, options), (inputs, kernel)
+        # `_conv`, not XLA's op: a second derivative differentiates this
+        # function too, and must meet the rules below.
+        return _conv(inputs, kernel, options), (inputs, kernel)
 
     def _conv_backward(options, residuals, output_gradient):
         inputs, kernel = residuals
         return (_input_gradient(output_gradient, kernel, options, _spec(inputs)),
                 _kernel_gradient(inputs, output_gradient, options, _spec(kernel)))
 
+    def _stride_one_pads(options, window):
+        """The (low, high) zero padding of each spatial axis of a 2D,
+        channels-last, stride-1, undilated convolution, else `None`."""
+        options = dict(options)
+        data_format = options["data_format"] or keras.config.image_data_format()
+        if (not CANONICAL_CONV_GRADIENTS or len(window) != 2 or data_format != "channels_last"
+                or options["strides"] not in (1, (1, 1)) or options["dilation_rate"] not in (1, (1, 1))
+                or options["padding"] not in ("same", "valid")):
+            return None
+        if options["padding"] == "valid":
+            return ((0, 0), (0, 0))
+        return tuple(((k - 1) // 2, k - 1 - (k - 1) // 2) for k in window)
+
+    _CHANNELS_LAST = ("NHWC", "HWIO", "NHWC")
+
+    def _stride_one_input_gradient(output_gradient, kernel, pads):
+        """dx of a stride-1 convolution: the output gradient convolved with
+        the kernel flipped and its channels swapped, with the padding that
+        restores the inputs' size."""
+        flipped = jax.numpy.transpose(kernel[::-1, ::-1], (0, 1, 3, 2))
+        back = [(k - 1 - low, k - 1 - high) for k, (low, high) in zip(kernel.shape[:2], pads)]
+        return jax.lax.conv_general_dilated(output_gradient, flipped, (1, 1), back,
+                                            dimension_numbers=_CHANNELS_LAST)
+
+    def _stride_one_kernel_gradient(inputs, output_gradient, pads):
+        """dk[i, j, c, o] = sum over samples and positions of
+        x_padded[b, h + i, w + j, c] * dy[b, h, w, o], as a convolution of the
+        inputs' channels-first copy (channels as the batch, samples as the
+        channels) with the output gradient as the kernel."""
+        channels_as_batch = jax.numpy.transpose(inputs, (3, 1, 2, 0))
+        gradient_as_kernel = jax.numpy.transpose(output_gradient, (1, 2, 0, 3))
+        taps = jax.lax.conv_general_dilated(channels_as_batch, gradient_as_kernel, (1, 1), pads,
+                                            dimension_numbers=_CHANNELS_LAST)
+        return jax.numpy.transpose(taps, (1, 2, 0, 3))
+
     @functools.partial(jax.custom_vjp, nondiff_argnums=(2, 3))
     def _input_gradient(output_gradient, kernel, options, inputs_spec):
+        pads = _stride_one_pads(options, kernel.shape[:-2])
+        if pads is not None:
+            return _stride_one_input_gradient(output_gradient, kernel, pads)
         return _transpose(lambda x: _xla_conv(x, kernel, options), inputs_spec, output_gradient)
 
     def _input_gradient_forward(output_gradient, kernel, options, inputs_spec):
@@ -379,13 +432,19 @@ else:  # jax
 
     @functools.partial(jax.custom_vjp, nondiff_argnums=(2, 3))
     def _kernel_gradient(inputs, output_gradient, options, kernel_spec):
+        pads = _stride_one_pads(options, kernel_spec[0][:-2])
+
+        def gradient(x, dy):
+            if pads is not None:
+                return _stride_one_kernel_gradient(x, dy, pads)
+            return _transpose(lambda k: _xla_conv(x, k, options), kernel_spec, dy)
+
         batch_size = inputs.shape[0]
         chunk = weight_gradient_chunk(batch_size, math.prod(inputs.shape[1:]), kernel_spec[0])
         if chunk >= batch_size:
-            return _transpose(lambda k: _xla_conv(inputs, k, options), kernel_spec, output_gradient)
+            return gradient(inputs, output_gradient)
         total = sum(  # in float32: mixed precision's float16 would round
-            _transpose(lambda k, start=start: _xla_conv(inputs[start : start + chunk], k, options),
-                       kernel_spec, output_gradient[start : start + chunk]).astype("float32")
+            gradient(inputs[start : start + chunk], output_gradient[start : start + chunk]).astype("float32")
             for start in range(0, batch_size, chunk)
         )
         return total.astype(kernel_spec[1])
@@ -487,15 +546,17 @@ else:  # jax
         return inputs, kernel, options
 
     def _space_to_depth_strides(inputs, kernel, options):
-        """The strides of a 2D channels-last convolution whose kernel is a
-        multiple of them (a 4x4 kernel with stride 2), else `None`."""
+        """The strides of a 2D channels-last, "same" or "valid" convolution
+        whose kernel is a multiple of them (a 4x4 kernel with stride 2), else
+        `None`."""
         options = dict(options)
         strides, dilation = options["strides"], options["dilation_rate"]
         strides = (strides,) * 2 if isinstance(strides, int) else tuple(strides)
         window = kernel.shape[:-2]
         data_format = options["data_format"] or keras.config.image_data_format()
         if (not SPACE_TO_DEPTH_STRIDED_CONV or inputs.ndim != 4 or data_format != "channels_last"
-                or dilation not in (1, (1, 1)) or kernel.shape[-2] != inputs.shape[-1]
+                or options["padding"] not in ("same", "valid") or dilation not in (1, (1, 1))
+                or kernel.shape[-2] != inputs.shape[-1]
                 or strides == (1, 1) or any(k % s for k, s in zip(window, strides))):
             return None
         return strides
@@ -537,7 +598,7 @@ else:  # jax
         inputs, kernel, options = _prepared(inputs, kernel, strides, padding, data_format,
                                             dilation_rate)
         block_strides = _space_to_depth_strides(inputs, kernel, options)
-        if block_strides is not None and padding in ("same", "valid"):
+        if block_strides is not None:
             return _strided_as_space_to_depth(inputs, kernel, block_strides, padding)
         return _conv(inputs, kernel, options)
 
