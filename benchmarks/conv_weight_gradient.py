@@ -14,6 +14,9 @@ windows (and a few wide 3x3 ones), and says which `backend.conv` picks. The
 fourth times what a gradient penalty (WGAN-GP, R1) adds: the gradient, with
 respect to the kernel, of the squared input gradient, XLA's own derivative
 against `backend.conv`'s (the kernel gradient of the convolution itself).
+The fifth times the first table's pass and the penalty's inside the taken
+branch of a `lax.cond` (StyleGAN's lazy R1), where XLA's CPU compiler does
+not bring its own derivatives into its fast kernels' layout.
 Each is Keras' op against keras-gans', in alternating repeats
 (the median counts), and each row checks that the two give the same
 gradient.
@@ -71,6 +74,13 @@ PENALIZED_CASES = [
     ("StyleGAN discriminator block conv (R1)", 32, 32, 64, 64, 3, 1),
 ]
 
+# Stride-1 convolutions of StyleGAN's discriminator, in a `cond` branch.
+IN_COND_CASES = [
+    ("StyleGAN discriminator block_1_conv_2", 32, 32, 16, 32, 3, 1),
+    ("StyleGAN discriminator block_2_conv_2", 32, 16, 32, 64, 3, 1),
+    ("StyleGAN discriminator block_2_skip", 32, 16, 32, 64, 1, 1),
+]
+
 
 def gradients(conv, strides):
     """The input's and the kernel's gradients of `sum(conv(x) * cotangent)`."""
@@ -104,6 +114,17 @@ def penalty_gradient(conv, strides):
         return keras.ops.sum(keras.ops.square(slopes))
 
     return jax.jit(jax.grad(penalty))
+
+
+def in_cond(function):
+    """`function(*args)` as the taken branch of a `lax.cond` on a traced
+    predicate, `in_cond(function)(due, *args)` (zeros when not due)."""
+    def branched(due, *args):
+        shapes = jax.eval_shape(function, *args)
+        return jax.lax.cond(due, lambda: function(*args),
+                            lambda: jax.tree.map(lambda s: jax.numpy.zeros(s.shape, s.dtype), shapes))
+
+    return jax.jit(branched)
 
 
 def timed_pair(functions, *args):
@@ -196,6 +217,26 @@ def main():
         print(row_start(where, batch, size, channels, filters, kernel_size, strides) +
               f"| {ms['plain']:.1f} | {ms['ours']:.1f} | {ms['plain'] / ms['ours']:.2f}x "
               f"| {difference:.1e} (relative) |", flush=True)
+
+    print("\n| convolution, inside a `cond` | batch | input | filters, kernel, strides | pass | XLA's own ms "
+          "| backend.conv ms | speed-up | largest difference |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    due = jax.numpy.asarray(True)
+    for where, batch, size, channels, filters, kernel_size, strides in IN_COND_CASES:
+        x, kernel, cotangent = case_arrays(rng, batch, size, channels, filters, kernel_size, strides)
+        passes = {
+            "input and kernel gradients": (gradients, (x, kernel, cotangent), 1),
+            "R1's second derivative": (penalty_gradient, (kernel, x, cotangent), None),
+        }
+        for name, (make, args, part) in passes.items():
+            functions = {"plain": in_cond(make(keras.ops.conv, strides)),
+                         "ours": in_cond(make(backend.conv, strides))}
+            ms, results = timed_pair(functions, due, *args)
+            pick = (lambda r: r[part]) if part is not None else (lambda r: r)  # noqa: E731
+            difference = relative_difference(pick(results["ours"]), pick(results["plain"]))
+            print(row_start(where, batch, size, channels, filters, kernel_size, strides) +
+                  f"| {name} | {ms['plain']:.1f} | {ms['ours']:.1f} | {ms['plain'] / ms['ours']:.1f}x "
+                  f"| {difference:.1e} (relative) |", flush=True)
 
 
 if __name__ == "__main__":

@@ -230,7 +230,8 @@ def test_gradient_penalty_inside_a_cond_matches_the_one_outside():
     convolutions XLA's CPU compiler runs as such: it puts only those of the
     program's top level into its fast kernels' layout, so XLA's own
     derivatives there (a kernel gradient that takes the batch as its
-    channels) ran 40 to 80x slower, and StyleGAN's R1 steps 17x."""
+    channels) ran 20 to 70x slower, and a StyleGAN step with R1 took 2.9 s
+    instead of 0.24."""
     rng = np.random.default_rng(3)
     x = keras.ops.convert_to_tensor(rng.standard_normal((4, 8, 8, 16)).astype("float32"))
     kernel = keras.ops.convert_to_tensor(0.2 * rng.standard_normal((3, 3, 16, 16)).astype("float32"))

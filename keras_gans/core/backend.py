@@ -62,7 +62,7 @@ PyTorch):
   gradient takes the inputs' channels as its batch and their samples as its
   channels). XLA's CPU compiler brings only the convolutions of a program's
   top level into that layout: inside a `cond` branch (StyleGAN's lazy R1
-  penalty) its own derivatives ran on its slow generic loops, 40 to 80x
+  penalty) its own derivatives ran on its slow generic loops, 20 to 70x
   slower, and a StyleGAN step with R1 took 2.9 s instead of 0.23.
 - `conv_transpose(inputs, kernel, ...)`: `keras.ops.conv_transpose`; on JAX
   the input gradient of the convolution it transposes, so that its kernel
