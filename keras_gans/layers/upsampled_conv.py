@@ -36,7 +36,7 @@ def phase_taps(kernel_size, factor):
         factor: the upsampling factor `s`.
 
     Returns:
-        `(taps, starts)`: `taps` is a `(factor, width, kernel_size)` 0/1
+        `(taps, starts)`: `taps` is a `(factor, phase_size, kernel_size)` 0/1
         array, `taps[a, j, d] = 1` where phase `a`'s tap `j` sums the
         original tap `d`; `starts[a]` is the input offset of phase `a`'s
         first tap (relative to the output pixel's block).
@@ -50,8 +50,8 @@ def phase_taps(kernel_size, factor):
     before = (kernel_size - 1) // 2  # "same" padding's leading zeros
     offsets = [[(a + d - before) // factor for d in range(kernel_size)] for a in range(factor)]
     starts = [min(row) for row in offsets]
-    width = max(max(row) - min(row) + 1 for row in offsets)
-    taps = np.zeros((factor, width, kernel_size), "float32")
+    phase_size = max(max(row) - min(row) + 1 for row in offsets)
+    taps = np.zeros((factor, phase_size, kernel_size), "float32")
     for a, row in enumerate(offsets):
         for d, offset in enumerate(row):
             taps[a, offset - starts[a], d] = 1.0
@@ -82,23 +82,23 @@ def upsampled_conv(inputs, kernel, factor):
     """
     kernel_size, _, channels, filters = kernel.shape
     taps, starts = phase_taps(kernel_size, factor)
-    width = taps.shape[1]
+    phase_size = taps.shape[1]
     # Phase (a, b)'s kernel, in float32 (mixed precision's float16 would
     # round the sums), as output channels (a, b, filter): depth_to_space's
     # order.
     phase_kernels = ops.einsum("apr,bqt,rtio->pqiabo", taps, taps, ops.cast(kernel, "float32"))
     phase_kernels = ops.cast(
-        ops.reshape(phase_kernels, (width, width, channels, factor * factor * filters)), kernel.dtype
+        ops.reshape(phase_kernels, (phase_size, phase_size, channels, factor * factor * filters)), kernel.dtype
     )
     # One "valid" convolution covers every phase's window: phase a's output
-    # i reads inputs i + starts[a] ... i + starts[a] + width - 1.
+    # i reads inputs i + starts[a] ... i + starts[a] + phase_size - 1.
     first, last = min(starts), max(starts)
-    padded = ops.pad(inputs, [[0, 0], [-first, last + width - 1], [-first, last + width - 1], [0, 0]])
+    padded = ops.pad(inputs, [[0, 0], [-first, last + phase_size - 1], [-first, last + phase_size - 1], [0, 0]])
     outputs = backend.conv(padded, phase_kernels, padding="valid")
-    height, width_in = ops.shape(inputs)[1], ops.shape(inputs)[2]
+    height, width = ops.shape(inputs)[1], ops.shape(inputs)[2]
     phases = []
     for a in range(factor):
         for b in range(factor):
             row, column, channel = starts[a] - first, starts[b] - first, (a * factor + b) * filters
-            phases.append(outputs[:, row : row + height, column : column + width_in, channel : channel + filters])
+            phases.append(outputs[:, row : row + height, column : column + width, channel : channel + filters])
     return ops.depth_to_space(ops.concatenate(phases, axis=-1), factor, data_format="channels_last")
