@@ -180,14 +180,19 @@ def test_strided_conv_with_kernel_a_multiple_of_its_strides_matches_keras(kernel
         np.testing.assert_allclose(ours, reference, atol=1e-4 * np.abs(reference).max())
 
 
-@pytest.mark.parametrize("kernel_size, padding", [(1, "same"), (2, "same"), (3, "valid"), (4, "same"), (5, "same")])
-def test_stride_one_conv_gradients_of_every_order_match_keras(kernel_size, padding):
+@pytest.mark.parametrize("kernel_size, padding, filters", [
+    (1, "same", 16), (2, "same", 16), (3, "valid", 16), (4, "same", 16), (5, "same", 16),
+    (3, "same", 2), (4, "valid", 2), (2, "same", 2), (1, "valid", 2),
+])
+def test_stride_one_conv_gradients_of_every_order_match_keras(kernel_size, padding, filters):
     """On JAX a stride-1 convolution's input and kernel gradients are
     written as convolutions in XLA's own layout (even kernels pad unevenly
-    under "same"): the same values as Keras' op."""
+    under "same"; with fewer filters than channels the kernel gradient
+    correlates the other way round): the same values as Keras' op."""
     rng = np.random.default_rng(kernel_size)
     x = keras.ops.convert_to_tensor(rng.standard_normal((3, 9, 7, 5)).astype("float32"))
-    kernel = keras.ops.convert_to_tensor(0.2 * rng.standard_normal((kernel_size, kernel_size, 5, 16)).astype("float32"))
+    kernel_shape = (kernel_size, kernel_size, 5, filters)
+    kernel = keras.ops.convert_to_tensor(0.2 * rng.standard_normal(kernel_shape).astype("float32"))
     outputs = [keras.ops.convert_to_numpy(conv_fn(x, kernel, padding=padding)) for conv_fn in (backend.conv, keras.ops.conv)]
     np.testing.assert_allclose(outputs[0], outputs[1], atol=1e-4)
     cotangent = keras.ops.convert_to_tensor(rng.standard_normal(outputs[1].shape).astype("float32"))
