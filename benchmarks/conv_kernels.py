@@ -17,10 +17,6 @@ It rewrites the `conv-kernels` section of benchmarks/RESULTS.md.
 
 import argparse
 import datetime
-import json
-import os
-import subprocess
-import sys
 import time
 
 import results_sections
@@ -106,7 +102,7 @@ def worker():
                     run(x, w)
                 rounds.append(1000 * (time.perf_counter() - start) / 5)
             out[f"{where}/{name}"] = float(np.median(rounds))
-    print("RESULT " + json.dumps(out), flush=True)
+    results_sections.report(out)
 
 
 def main():
@@ -116,13 +112,7 @@ def main():
         return worker()
     measured = {}
     for column, (backend, extra) in RUNS.items():
-        env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3", **extra)
-        done = subprocess.run([sys.executable, __file__, "--worker"], env=env, capture_output=True,
-                              text=True)
-        line = [l for l in done.stdout.splitlines() if l.startswith("RESULT ")]
-        if not line:
-            raise RuntimeError(f"{column} failed:\n{done.stderr[-3000:]}")
-        measured[column] = json.loads(line[-1][len("RESULT "):])
+        measured[column] = results_sections.run_worker(__file__, backend, environment=extra)
         print(column, {k: round(v, 1) for k, v in measured[column].items()}, flush=True)
     machine = results_sections.machine()
     lines = [

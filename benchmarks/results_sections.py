@@ -12,9 +12,12 @@ write_section("<!-- video:begin -->", "<!-- video:end -->", "Next-frame video pr
 ```
 """
 
+import json
 import os
 import platform
 import re
+import subprocess
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RESULTS = os.path.join(HERE, "RESULTS.md")
@@ -30,6 +33,38 @@ def machine():
             names = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
         model = f" ({names[0]})" if names else ""
     return f"{platform.machine()}{model}, {os.cpu_count()} CPU cores"
+
+
+def report(result):
+    """Prints a worker's result where `run_worker` finds it."""
+    print("RESULT " + json.dumps(result), flush=True)
+
+
+def run_worker(script, backend, arguments=(), environment=None):
+    """Runs `script --worker *arguments` in a fresh process on `backend`.
+
+    Each backend runs in its own process, which picks its backend (and XLA
+    its flags) at start-up.
+
+    Args:
+        script: the benchmark's path.
+        backend: `KERAS_BACKEND` of the worker.
+        arguments: more command-line arguments.
+        environment: more environment variables.
+
+    Returns:
+        The dict the worker passed to `report`.
+
+    Raises:
+        RuntimeError: with the worker's error output, when it reported nothing.
+    """
+    env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3", **(environment or {}))
+    done = subprocess.run([sys.executable, script, "--worker", *arguments], env=env, capture_output=True,
+                          text=True)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    if not lines:
+        raise RuntimeError(f"The {backend} worker of {os.path.basename(script)} failed:\n{done.stderr[-3000:]}")
+    return json.loads(lines[-1][len("RESULT "):])
 
 
 def write_section(begin, end, heading, block, path=RESULTS):

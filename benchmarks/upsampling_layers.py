@@ -19,10 +19,7 @@ It rewrites the `upsampling-layers` section of benchmarks/RESULTS.md.
 
 import argparse
 import datetime
-import json
 import os
-import subprocess
-import sys
 import time
 
 import results_sections
@@ -83,7 +80,7 @@ def worker(batch_size, steps, warmup):
             model.fit(x, y, batch_size=batch_size, epochs=steps, verbose=0)
             total += 1000 * (time.perf_counter() - start) / steps
         out[f"{mode}/{kernel}"] = {"ms": total}
-    print("RESULT " + json.dumps(out), flush=True)
+    results_sections.report(out)
 
 
 def main():
@@ -97,16 +94,9 @@ def main():
         return worker(args.batch_size, args.steps, args.warmup)
     measured = {}
     for backend in BACKENDS:
-        env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
-        completed = subprocess.run(
-            [sys.executable, __file__, "--worker", "--batch-size", str(args.batch_size),
-             "--steps", str(args.steps), "--warmup", str(args.warmup)],
-            env=env, capture_output=True, text=True,
-        )
-        line = [l for l in completed.stdout.splitlines() if l.startswith("RESULT ")]
-        if not line:
-            raise RuntimeError(f"{backend} failed:\n{completed.stderr[-3000:]}")
-        measured[backend] = json.loads(line[-1][len("RESULT "):])
+        measured[backend] = results_sections.run_worker(
+            __file__, backend, ["--batch-size", str(args.batch_size), "--steps", str(args.steps),
+                                "--warmup", str(args.warmup)])
         print(backend, {k: round(v["ms"], 1) for k, v in measured[backend].items()}, flush=True)
     machine = results_sections.machine()
     lines = [
