@@ -17,7 +17,6 @@ It rewrites the `conv-kernels` section of benchmarks/RESULTS.md.
 
 import argparse
 import datetime
-import time
 
 import results_sections
 
@@ -93,15 +92,8 @@ def worker():
             rng.standard_normal((kernel, kernel, shape[-1], channels), dtype=np.float32)
         )
         for name, run in _functions(backend, stride).items():
-            for _ in range(2):
-                run(x, w)
-            rounds = []
-            for _ in range(5):
-                start = time.perf_counter()
-                for _ in range(5):
-                    run(x, w)
-                rounds.append(1000 * (time.perf_counter() - start) / 5)
-            out[f"{where}/{name}"] = float(np.median(rounds))
+            out[f"{where}/{name}"] = results_sections.median_milliseconds(
+                lambda: run(x, w), rounds=5, calls=5, warmup=2)
     results_sections.report(out)
 
 

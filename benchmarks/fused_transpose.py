@@ -27,7 +27,6 @@ It rewrites the `fused-transpose` section of benchmarks/RESULTS.md.
 
 import argparse
 import datetime
-import time
 
 import results_sections
 
@@ -74,15 +73,8 @@ def worker():
         args = [keras.ops.convert_to_tensor(a) for a in args]
         for name, chain in CHAINS.items():
             run = _compiled(chain)
-            for _ in range(3):
-                run(*args)
-            rounds = []
-            for _ in range(7):
-                start = time.perf_counter()
-                for _ in range(30):
-                    run(*args)
-                rounds.append(1000 * (time.perf_counter() - start) / 30)
-            out[f"{shape}/{name}"] = float(np.median(rounds))
+            out[f"{shape}/{name}"] = results_sections.median_milliseconds(
+                lambda: run(*args), rounds=7, calls=30, warmup=3)
     results_sections.report(out)
 
 

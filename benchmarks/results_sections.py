@@ -16,8 +16,10 @@ import json
 import os
 import platform
 import re
+import statistics
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RESULTS = os.path.join(HERE, "RESULTS.md")
@@ -33,6 +35,20 @@ def machine():
             names = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
         model = f" ({names[0]})" if names else ""
     return f"{platform.machine()}{model}, {os.cpu_count()} CPU cores"
+
+
+def median_milliseconds(run, rounds, calls, warmup):
+    """Milliseconds per call of `run()`: the median over `rounds` rounds of
+    `calls` calls each, after `warmup` calls (compilation)."""
+    for _ in range(warmup):
+        run()
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for _ in range(calls):
+            run()
+        times.append(1000 * (time.perf_counter() - start) / calls)
+    return statistics.median(times)
 
 
 def report(result):

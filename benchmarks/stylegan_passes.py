@@ -20,7 +20,6 @@ It rewrites the `stylegan-passes` section of benchmarks/RESULTS.md.
 
 import argparse
 import datetime
-import time
 
 import results_sections
 
@@ -103,15 +102,7 @@ def worker():
     make = _jax_passes if keras.backend.backend() == "jax" else _tensorflow_passes
     out = {}
     for name, run in zip(PASSES, make(model.discriminator, model.synthesis, images, styles)):
-        for _ in range(3):
-            run()
-        rounds = []
-        for _ in range(7):
-            start = time.perf_counter()
-            for _ in range(10):
-                run()
-            rounds.append(1000 * (time.perf_counter() - start) / 10)
-        out[name] = float(np.median(rounds))
+        out[name] = results_sections.median_milliseconds(run, rounds=7, calls=10, warmup=3)
     results_sections.report(out)
 
 
