@@ -3,6 +3,8 @@ psi=0 gives the image of the mean w, mixing at the ends gives one source,
 and its layers behave as the paper's (equalized rates, demodulation,
 minibatch standard deviation)."""
 
+import re
+
 import keras
 import numpy as np
 import pytest
@@ -11,6 +13,7 @@ from keras import ops
 
 import keras_gans as kg
 from keras_gans import datasets, losses, metrics
+from keras_gans.core import backend
 from keras_gans.layers.style import MinibatchStdDev, ModulatedConv2D, NoiseInjection
 
 
@@ -177,6 +180,37 @@ def test_modulated_convolution_demodulates_and_minibatch_stddev_sees_variety():
     noise.strength.assign(1.0)
     np.testing.assert_array_equal(ops.convert_to_numpy(noise(x)), ops.convert_to_numpy(noise(x)))
     assert np.abs(ops.convert_to_numpy(noise(x, training=True)) - ops.convert_to_numpy(noise(x))).max() > 0
+
+
+def test_training_noise_is_standard_normal_fresh_and_computed_once():
+    """StyleGAN's per-pixel noise (`backend.standard_normal`) is standard
+    normal, reproducible from its seed and fresh on every draw. On JAX, XLA
+    computes it once: its inverse-error-function polynomial, which XLA's CPU
+    compiler would otherwise copy into every fusion that reads the noise
+    (one per channel, inside kernel gradients' transposes), stands in one
+    fused computation of the compiled program."""
+    shape = (64, 32, 32, 1)
+    seed = keras.random.SeedGenerator(0)
+    first = ops.convert_to_numpy(backend.standard_normal(shape, seed))
+    second = ops.convert_to_numpy(backend.standard_normal(shape, seed))
+    again = ops.convert_to_numpy(backend.standard_normal(shape, keras.random.SeedGenerator(0)))
+    assert first.shape == shape
+    np.testing.assert_array_equal(first, again)
+    assert not np.allclose(first, second)
+    assert abs(first.mean()) < 0.02 and abs(first.std() - 1.0) < 0.02
+    within_one = np.mean(np.abs(first) < 1.0)
+    assert abs(within_one - 0.6827) < 0.01, within_one  # a normal's mass within one sigma
+    if backend.BACKEND == "jax":
+        import jax
+
+        def layer_like(x, key_data):
+            noisy = x + backend.standard_normal((4, 8, 8, 1), int(key_data))
+            return ops.transpose(noisy, (3, 1, 2, 0)), ops.sum(noisy * x)
+
+        compiled = jax.jit(layer_like, static_argnums=1).lower(ops.ones((4, 8, 8, 16)), 0).compile().as_text()
+        fused = re.split(r"\n(?=%fused_computation)", compiled)
+        with_polynomial = [f for f in fused if "erf_inv" in f and f.startswith("%fused_computation")]
+        assert len(with_polynomial) == 1, len(with_polynomial)
 
 
 def test_padded_dataset_and_area_resize():

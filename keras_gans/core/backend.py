@@ -68,6 +68,14 @@ PyTorch):
   the input gradient of the convolution it transposes, so that its kernel
   gradient is that convolution's (10 to 14x faster than XLA's own for the
   DCGAN's transposed blocks). Elsewhere both are Keras' ops.
+- `standard_normal(shape, seed)`: `keras.random.normal`. On JAX it is the
+  sum of two such draws over sqrt(2), standard normal too. XLA's CPU
+  compiler copies a cheap elementwise producer into each fusion that reads
+  it, so one draw (an inverse-error-function polynomial of random bits) was
+  recomputed for every channel inside every fusion that read StyleGAN's
+  per-pixel noise, kernel gradients' transposes included
+  (`benchmarks/fused_transpose.py`); the sum is a reduction, which XLA
+  computes once and does not copy.
 - `batch_normalization(inputs, scale, offset, epsilon)` and
   `instance_normalization(...)`: training-mode batch normalization (over
   every axis but the channels') and instance normalization (over each
@@ -164,6 +172,11 @@ CANONICAL_CONV_GRADIENTS = True
 # `benchmarks/train_step_ab.py NAME --setting KERNEL_GRADIENT_NARROW_SIDE=False`).
 # Under "valid" padding that form falls onto a slow XLA path (20x).
 KERNEL_GRADIENT_NARROW_SIDE = True
+# JAX draws `standard_normal` as the sum of two normal draws over sqrt(2),
+# which XLA computes once (StyleGAN's JAX step 1.04x; `False`: one
+# `keras.random.normal` draw, recomputed in every fusion that reads it:
+# `benchmarks/train_step_ab.py stylegan --setting NORMAL_NOISE_AS_A_SUM=False`).
+NORMAL_NOISE_AS_A_SUM = True
 
 
 def weight_gradient_chunk(batch_size, elements_per_sample, kernel_shape=None):
@@ -198,6 +211,18 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
     return keras.ops.conv_transpose(inputs, kernel, strides=strides, padding=padding,
                                     output_padding=output_padding, data_format=data_format,
                                     dilation_rate=dilation_rate)
+
+
+def standard_normal(shape, seed, dtype=None):
+    """Standard normal noise: `keras.random.normal(shape, seed=seed)` (the
+    JAX backend redefines it below).
+
+    Args:
+        shape: the noise's shape.
+        seed: a `keras.random.SeedGenerator` (or an integer seed).
+        dtype: the noise's dtype. Defaults to Keras' float type.
+    """
+    return keras.random.normal(shape, seed=seed, dtype=dtype)
 
 
 def _keras_batch_normalization(inputs, scale, offset, epsilon):
@@ -562,6 +587,16 @@ else:  # jax
         outputs, _, _ = _normalization(
             jax.numpy.reshape(inputs, (batch_size, -1, channels)), scale, offset, float(epsilon))
         return jax.numpy.reshape(outputs, inputs.shape)
+
+    def standard_normal(shape, seed, dtype=None):
+        """Standard normal noise. On the CPU, the sum of two independent
+        standard normal draws over sqrt(2): a reduction, which XLA computes
+        once instead of recomputing the draw inside each fusion that reads
+        it (see above); elsewhere `keras.random.normal`."""
+        if jax.default_backend() != "cpu" or not NORMAL_NOISE_AS_A_SUM:
+            return keras.random.normal(shape, seed=seed, dtype=dtype)
+        pair = keras.random.normal(tuple(shape) + (2,), seed=seed, dtype=dtype)
+        return keras.ops.sum(pair, axis=-1) * math.sqrt(0.5)
 
     def _prepared(inputs, kernel, strides, padding, data_format, dilation_rate):
         """Tensors in the kernel's dtype, and the options as a hashable tuple

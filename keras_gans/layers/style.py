@@ -333,7 +333,7 @@ class NoiseInjection(keras.layers.Layer):
     def call(self, inputs, training=False):
         if training:
             shape = ops.shape(inputs)
-            noise = keras.random.normal((shape[0], shape[1], shape[2], 1), seed=self.seed_generator)
+            noise = backend.standard_normal((shape[0], shape[1], shape[2], 1), self.seed_generator)
         else:
             noise = self.constant_noise
         return inputs + self.strength * noise
