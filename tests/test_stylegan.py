@@ -203,8 +203,8 @@ def test_training_noise_is_standard_normal_fresh_and_computed_once():
     if backend.BACKEND == "jax":
         import jax
 
-        def layer_like(x, key_data):
-            noisy = x + backend.standard_normal((4, 8, 8, 1), int(key_data))
+        def layer_like(x, seed):
+            noisy = x + backend.standard_normal((4, 8, 8, 1), seed)
             return ops.transpose(noisy, (3, 1, 2, 0)), ops.sum(noisy * x)
 
         compiled = jax.jit(layer_like, static_argnums=1).lower(ops.ones((4, 8, 8, 16)), 0).compile().as_text()

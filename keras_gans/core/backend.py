@@ -421,10 +421,10 @@ else:  # jax
     def _stride_one_pads(options, window):
         """The (low, high) zero padding of each spatial axis of a plain 2D
         (`_plain_2d`) stride-1 convolution, else `None`."""
-        if (not CANONICAL_CONV_GRADIENTS or not _plain_2d(options, window)
-                or dict(options)["strides"] not in (1, (1, 1))):
+        options = dict(options)
+        if not CANONICAL_CONV_GRADIENTS or not _plain_2d(options, window) or options["strides"] not in (1, (1, 1)):
             return None
-        if dict(options)["padding"] == "valid":
+        if options["padding"] == "valid":
             return ((0, 0), (0, 0))
         return tuple(((k - 1) // 2, k - 1 - (k - 1) // 2) for k in window)
 
