@@ -36,6 +36,7 @@ import sys
 import time
 
 import results_sections
+import throughput_report
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RESULTS_JSON = os.path.join(HERE, "throughput.json")
@@ -262,8 +263,6 @@ def main():
                 with open(RESULTS_JSON + ".tmp", "w") as f:
                     json.dump(results, f, indent=2, sort_keys=True)
                 os.replace(RESULTS_JSON + ".tmp", RESULTS_JSON)
-    import throughput_report
-
     throughput_report.write(results)
 
 
