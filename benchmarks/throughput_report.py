@@ -1,6 +1,9 @@
 """Writes the `throughput` section of benchmarks/RESULTS.md from
 benchmarks/throughput.json (what benchmarks/throughput.py measured)."""
 
+import json
+import os
+
 import results_sections
 
 BEGIN, END = "<!-- throughput:begin -->", "<!-- throughput:end -->"
@@ -69,6 +72,21 @@ def write(results):
                   _cell(_ratio(fit["torch"], fit["tensorflow"]), 2)]
         lines.append("| " + " | ".join(parts) + " |")
 
+    lines += [
+        "",
+        "Peak resident memory of each cell's process (the `fit` and loop runs of the table above), "
+        "in MB, the frameworks' own memory included (what a process that trains nothing takes: the "
+        "notes below the table).",
+        "",
+        "| variant | batch | " + " | ".join(f"{b} peak MB" for b in BACKENDS) + " |",
+        "|---|---|" + "---|" * len(BACKENDS),
+    ]
+    for model in models:
+        batch = recipe_batch[model]
+        cells = {r["backend"]: r for r in default if r["label"] == model and r["batch_size"] == batch}
+        peaks = [_cell(cells[b]["peak_rss_mb"]) if b in cells else _cell(None) for b in BACKENDS]
+        lines.append(f"| {model} | {batch} | " + " | ".join(peaks) + " |")
+
     # The batch sweep: the DCGAN rows (of one upsampling) with the most batch sizes.
     dcgan_labels = {r["label"] for r in default if r["model"] == "dcgan"}
     swept = max(dcgan_labels, key=lambda label: len({r["batch_size"] for r in default
@@ -119,3 +137,8 @@ def write(results):
     lines.append(END)
     results_sections.write_section(BEGIN, END, "Training throughput: fit vs a plain loop, per backend",
                                    "\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    # Rewrites the section from the measurements on record, measuring nothing.
+    write(json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "throughput.json"))))
