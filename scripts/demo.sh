@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}
-# TensorFlow trains this DCGAN fastest on CPU (benchmarks/RESULTS.md).
+# TensorFlow trains this DCGAN on CPU as fast as any backend (benchmarks/RESULTS.md).
 export KERAS_BACKEND=${KERAS_BACKEND:-tensorflow}
 out=${OUT:-runs/demo}
 kg=.venv/bin/keras-gans
