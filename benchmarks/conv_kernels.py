@@ -15,7 +15,6 @@ convolutions are YNNPACK's.
 It rewrites the `conv-kernels` section of benchmarks/RESULTS.md.
 """
 
-import argparse
 import datetime
 
 import results_sections
@@ -98,9 +97,7 @@ def worker():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    if parser.parse_args().worker:
+    if results_sections.is_worker(__doc__):
         return worker()
     measured = {}
     for column, (backend, extra) in RUNS.items():

@@ -25,7 +25,6 @@ keras_gans first, as a user's does.
 It rewrites the `fused-transpose` section of benchmarks/RESULTS.md.
 """
 
-import argparse
 import datetime
 
 import results_sections
@@ -79,9 +78,7 @@ def worker():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    if parser.parse_args().worker:
+    if results_sections.is_worker(__doc__):
         return worker()
     measured = results_sections.run_worker(__file__, "jax")
     print({k: round(v, 2) for k, v in measured.items()}, flush=True)

@@ -12,6 +12,7 @@ write_section("<!-- video:begin -->", "<!-- video:end -->", "Next-frame video pr
 ```
 """
 
+import argparse
 import json
 import os
 import platform
@@ -54,6 +55,16 @@ def median_milliseconds(run, rounds, calls, warmup):
 def report(result):
     """Prints a worker's result where `run_worker` finds it."""
     print("RESULT " + json.dumps(result), flush=True)
+
+
+def is_worker(description):
+    """Parses the command line of a benchmark that takes no arguments but
+    the hidden `--worker` of `run_worker` (`--help` shows `description`'s
+    first line): whether this process is a worker, which measures and
+    `report`s, or the parent, which runs the workers and writes RESULTS.md."""
+    parser = argparse.ArgumentParser(description=description.splitlines()[0])
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args().worker
 
 
 def run_worker(script, backend, arguments=(), environment=None):

@@ -18,7 +18,6 @@ keras_gans first, as a user's does.
 It rewrites the `stylegan-passes` section of benchmarks/RESULTS.md.
 """
 
-import argparse
 import datetime
 
 import results_sections
@@ -107,9 +106,7 @@ def worker():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    if parser.parse_args().worker:
+    if results_sections.is_worker(__doc__):
         return worker()
     measured = {}
     for backend in BACKENDS:

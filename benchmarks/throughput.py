@@ -39,7 +39,7 @@ import results_sections
 import throughput_report
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-RESULTS_JSON = os.path.join(HERE, "throughput.json")
+RESULTS_JSON = throughput_report.RESULTS_JSON
 BACKENDS = ("tensorflow", "jax", "torch")
 # One recipe per variant: what `keras-gans train NAME` builds and trains.
 VARIANTS = ("gan", "dcgan", "wgan_gp", "cgan", "acgan", "infogan", "sgan", "pix2pix", "cyclegan",

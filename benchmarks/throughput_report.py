@@ -7,6 +7,7 @@ import os
 import results_sections
 
 BEGIN, END = "<!-- throughput:begin -->", "<!-- throughput:end -->"
+RESULTS_JSON = os.path.join(os.path.dirname(os.path.abspath(__file__)), "throughput.json")
 BACKENDS = ("tensorflow", "jax", "torch")
 
 
@@ -141,4 +142,4 @@ def write(results):
 
 if __name__ == "__main__":
     # Rewrites the section from the measurements on record, measuring nothing.
-    write(json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "throughput.json"))))
+    write(json.load(open(RESULTS_JSON)))
